@@ -1,0 +1,54 @@
+#! /bin/sh
+# Sets up everything ofguard needs on Debian 12 and builds it in the source
+# tree: Debian packages, the cached Open vSwitch library build (see
+# build-ovs.sh), autoreconf, configure and make.  Safe to run again: each
+# step is skipped when its result is already there.
+#
+# Usage: build-aux/setup.sh [CONFIGURE-OPTION]...
+
+set -e
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+cd "$srcdir"
+
+# Debian packages: build tools, OVS (binaries for the tests and the sandbox,
+# source for the library), jansson, OpenSSL, and the tools the packet tests
+# use.
+packages="autoconf automake libtool pkg-config make gcc
+          libjansson-dev libssl-dev
+          openvswitch-switch openvswitch-common openvswitch-source
+          python3 python3-scapy iproute2 ethtool tcpdump procps"
+missing=
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+         | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+if test -n "$missing"; then
+    echo "setup: installing Debian packages:$missing" >&2
+    if test "$(id -u)" != 0; then
+        sudo=sudo
+    else
+        sudo=
+    fi
+    $sudo apt-get update -qq
+    # The openvswitch-switch package would start a system OVS; ofguard's
+    # sandbox never uses it, so a failure to start it is not ours to fix.
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+        --no-install-recommends $missing >&2
+fi
+
+ovsdir=$("$srcdir/build-aux/build-ovs.sh")
+
+if test ! -x configure || test configure.ac -nt configure \
+   || test m4/ofguard.m4 -nt configure; then
+    autoreconf -fi >&2
+fi
+if test ! -f Makefile || test configure -nt Makefile; then
+    ./configure --with-ovs-source="$ovsdir" --with-ovs-build="$ovsdir" \
+        "$@" >&2
+fi
+make -j"$(nproc)" >&2
+make -j"$(nproc)" check_PROGRAMS="tests/test-config tests/test-flows" \
+    tests/test-config tests/test-flows >&2

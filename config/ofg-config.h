@@ -1,0 +1,143 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+#ifndef OFG_CONFIG_H
+#define OFG_CONFIG_H 1
+
+/* ofguard's configuration: one JSON file, parsed and validated in full.
+ *
+ * This module is pure: it reads a file (or a string) and produces either a
+ * complete, validated 'struct ofg_config' or the list of every error found.
+ * It is the only module that includes <jansson.h>; jansson and
+ * libopenvswitch export JSON functions of the same names, so the two JSON
+ * headers must never meet in one translation unit (see the README). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include "openvswitch/compiler.h"
+#include "openvswitch/types.h"
+
+/* Container cookies occupy the low OFG_COOKIE_ID_BITS bits of a flow's
+ * cookie; the high bits carry OFG_COOKIE_TAG, which marks a flow as
+ * ofguard's own.  Cookie id 0 is reserved for a switch's global flows. */
+#define OFG_COOKIE_ID_BITS 48
+#define OFG_COOKIE_ID_MASK ((UINT64_C(1) << OFG_COOKIE_ID_BITS) - 1)
+#define OFG_COOKIE_TAG (UINT64_C(0x0fa7) << OFG_COOKIE_ID_BITS)
+#define OFG_COOKIE_TAG_MASK (~OFG_COOKIE_ID_MASK)
+
+/* An IPv4 address with a prefix length: "10.0.0.1" is 10.0.0.1/32. */
+struct ofg_ipv4_prefix {
+    ovs_be32 addr;              /* Network byte order, host bits zero. */
+    unsigned int plen;          /* 1...32. */
+};
+
+/* An IPv6 address with a prefix length. */
+struct ofg_ipv6_prefix {
+    struct in6_addr addr;       /* Host bits zero. */
+    unsigned int plen;          /* 1...128. */
+};
+
+/* "networks": { NAME: {...} } */
+struct ofg_network {
+    char *name;
+
+    bool has_ipv4;              /* "subnet" and "gateway" given. */
+    struct ofg_ipv4_prefix subnet;
+    ovs_be32 gateway;
+
+    bool has_ipv6;              /* "subnet6" and "gateway6" given. */
+    struct ofg_ipv6_prefix subnet6;
+    struct in6_addr gateway6;
+
+    bool has_gateway_mac;       /* "gateway_mac" given. */
+    struct eth_addr gateway_mac;
+};
+
+/* "switches": { NAME: {...} } */
+struct ofg_switch {
+    char *name;
+    uint64_t datapath_id;
+    char **trusted_ports;       /* Port names; "LOCAL" is the local port. */
+    size_t n_trusted_ports;
+};
+
+/* "containers": { NAME: {...} } */
+struct ofg_container {
+    char *name;
+    char *switch_name;          /* NULL: any switch that has 'port'. */
+    const struct ofg_switch *sw;    /* The switch named, or NULL. */
+    char *port;                 /* OpenFlow port name. */
+    const struct ofg_network *network;
+    struct eth_addr mac;
+
+    /* The first IPv4 entry is the primary address. */
+    struct ofg_ipv4_prefix *ipv4;
+    size_t n_ipv4;
+
+    struct ofg_ipv6_prefix *ipv6;
+    size_t n_ipv6;
+
+    bool allow_dhcp;            /* May act as a DHCP client. */
+    bool allow_multicast;       /* May send broadcast/multicast. */
+
+    uint64_t cookie;            /* Cookie id: 1...OFG_COOKIE_ID_MASK. */
+};
+
+/* A whole, validated configuration.  Arrays are sorted by name so that two
+ * configurations can be compared container by container. */
+struct ofg_config {
+    char *file_name;
+
+    struct ofg_network *networks;
+    size_t n_networks;
+
+    struct ofg_switch *switches;
+    size_t n_switches;
+
+    struct ofg_container *containers;
+    size_t n_containers;
+};
+
+/* Reads and validates 'file_name'.  On success, stores a new configuration
+ * in '*configp' and returns NULL.  On failure, stores NULL in '*configp' and
+ * returns every error found, one per line, each in the form
+ *     FILE:LINE:COLUMN: FIELD.PATH: message
+ * (the caller must free the string). */
+char *ofg_config_read(const char *file_name, struct ofg_config **configp)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Like ofg_config_read() but parses 'text', naming it 'file_name' in errors.
+ * For tests and for callers that already hold the file's contents. */
+char *ofg_config_parse(const char *file_name, const char *text,
+                       struct ofg_config **configp)
+    OVS_WARN_UNUSED_RESULT;
+
+void ofg_config_destroy(struct ofg_config *);
+
+/* Lookup by name, NULL if absent.  O(log n). */
+const struct ofg_container *ofg_config_find_container(
+    const struct ofg_config *, const char *name);
+const struct ofg_switch *ofg_config_find_switch(const struct ofg_config *,
+                                                const char *name);
+const struct ofg_switch *ofg_config_find_switch_by_dpid(
+    const struct ofg_config *, uint64_t datapath_id);
+
+/* True if 'a' and 'b' (possibly from two configurations) would produce the
+ * same flows: same port, switch, MAC, addresses, options, cookie, and
+ * equal networks.  Used to change only the flows of changed containers on
+ * reload. */
+bool ofg_container_equal(const struct ofg_container *a,
+                         const struct ofg_container *b);
+
+/* True if the two switch entries have the same datapath ID and trusted
+ * ports. */
+bool ofg_switch_equal(const struct ofg_switch *a, const struct ofg_switch *b);
+
+/* Returns the cookie ofguard derives for a container named 'name' when the
+ * config gives none: a stable 48-bit FNV-1a hash, never 0. */
+uint64_t ofg_config_derive_cookie(const char *name);
+
+#endif /* config/ofg-config.h */

@@ -1,0 +1,61 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+#ifndef OFG_SWITCH_H
+#define OFG_SWITCH_H 1
+
+/* One OpenFlow connection to a switch, and keeping its flows in sync with the
+ * configuration.
+ *
+ * On every (re)connection the switch is asked for its datapath ID, its ports
+ * and the flows that carry ofguard's cookie tag; the difference between
+ * those and the desired flows is sent as one atomic, ordered bundle.  Later
+ * changes (reload, port added, removed or renumbered) recompute and send only
+ * the flows of the containers they touch. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ds;
+struct ofg_config;
+struct ofg_sw;
+struct vconn;
+
+/* Creates a switch connection that dials 'target' and redials it whenever the
+ * connection drops. */
+struct ofg_sw *ofg_sw_create_active(const char *target,
+                                    const struct ofg_config *);
+/* Creates a switch connection for 'vconn', accepted on a listener; once the
+ * connection drops, ofg_sw_is_alive() returns false. */
+struct ofg_sw *ofg_sw_create_passive(struct vconn *,
+                                     const struct ofg_config *);
+void ofg_sw_destroy(struct ofg_sw *);
+
+void ofg_sw_run(struct ofg_sw *);
+void ofg_sw_wait(struct ofg_sw *);
+bool ofg_sw_is_alive(const struct ofg_sw *);
+
+/* Switches to 'new_config' (the old one must stay valid during the call).
+ * Only the flows of containers that changed are recomputed and sent. */
+void ofg_sw_set_config(struct ofg_sw *, const struct ofg_config *new_config);
+
+/* Appends one line describing the switch to 's'. */
+void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);
+
+/* True if the switch is connected and has every desired flow. */
+bool ofg_sw_is_synced(const struct ofg_sw *);
+
+/* Asks the switch for the flows carrying 'cookie' (a full cookie).  When the
+ * answer arrives, or the connection drops, calls 'cb' with the flows
+ * formatted as "ovs-ofctl dump-flows" would, or with an error message, and
+ * 'aux'.  Returns false, without calling 'cb', if the switch cannot be asked
+ * now (not connected, or the container is not on it). */
+typedef void ofg_sw_query_cb(const char *switch_name, const char *flows,
+                             const char *error, void *aux);
+bool ofg_sw_query_flows(struct ofg_sw *, const char *container_name,
+                        ofg_sw_query_cb *, void *aux);
+/* Cancels every query of 'sw' whose 'aux' is 'aux', without calling back. */
+void ofg_sw_cancel_queries(struct ofg_sw *, void *aux);
+
+#endif /* controller/ofg-switch.h */

@@ -1,0 +1,610 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+/* ofguard: an OpenFlow 1.3 controller that keeps every container on an Open
+ * vSwitch bridge from spoofing, poisoning or sniffing its neighbours.
+ *
+ * This file holds the daemon's I/O: options, listeners, the main loop,
+ * signals and control commands.  The policy itself is pure code under
+ * config/ and flows/; switch connections are in ofg-switch.c. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "command-line.h"
+#include "config/ofg-config.h"
+#include "controller/ofg-switch.h"
+#include "daemon.h"
+#include "fatal-signal.h"
+#include "flow.h"
+#include "flows/ofg-flow-table.h"
+#include "flows/ofg-flows.h"
+#include "latch.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/ofp-port.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vconn.h"
+#include "openvswitch/vlog.h"
+#include "signals.h"
+#include "stream-ssl.h"
+#include "stream.h"
+#include "svec.h"
+#include "unixctl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ofguard);
+
+/* The running configuration, replaced only by a reload that validated. */
+static struct ofg_config *config;
+static char *config_file;
+
+/* Listeners and switches. */
+static struct pvconn **listeners;
+static size_t n_listeners;
+static struct ofg_sw **switches;
+static size_t n_switches, allocated_switches;
+
+/* Set from the SIGHUP handler, polled by the main loop. */
+static struct latch reload_latch;
+
+static bool exiting;
+
+/* A "flows" command waiting for its switches' answers. */
+struct flows_request {
+    struct unixctl_conn *conn;
+    struct ds reply;
+    size_t n_pending;
+    bool failed;
+};
+
+static void parse_options(int argc, char *argv[], struct svec *listens,
+                          struct svec *connects);
+static void usage(void) OVS_NO_RETURN;
+static int check_main(const char *file);
+static int compile_main(const char *file, const char *switch_name,
+                        int argc, char *argv[]);
+static char *reload(void) OVS_WARN_UNUSED_RESULT;
+static void add_switch(struct ofg_sw *);
+static void sighup_handler(int signr);
+static unixctl_cb_func ofguard_exit;
+static unixctl_cb_func ofguard_reload;
+static unixctl_cb_func ofguard_status;
+static unixctl_cb_func ofguard_flows;
+
+/* Modes other than the daemon. */
+static enum { MODE_DAEMON, MODE_CHECK, MODE_COMPILE } mode = MODE_DAEMON;
+static const char *compile_switch;
+static const char *unixctl_path;
+
+int
+main(int argc, char *argv[])
+{
+    struct svec listens = SVEC_EMPTY_INITIALIZER;
+    struct svec connects = SVEC_EMPTY_INITIALIZER;
+
+    set_program_name(argv[0]);
+    service_start(&argc, &argv);
+    parse_options(argc, argv, &listens, &connects);
+    argc -= optind;
+    argv += optind;
+
+    if (mode == MODE_CHECK) {
+        if (argc != 1) {
+            ovs_fatal(0, "--check takes exactly one config file "
+                      "(use --help for help)");
+        }
+        return check_main(argv[0]);
+    } else if (mode == MODE_COMPILE) {
+        if (argc < 1) {
+            ovs_fatal(0, "--compile needs a config file "
+                      "(use --help for help)");
+        }
+        return compile_main(argv[0], compile_switch, argc - 1, argv + 1);
+    }
+
+    if (argc != 1) {
+        ovs_fatal(0, "exactly one config file argument is required "
+                  "(use --help for help)");
+    }
+    config_file = xstrdup(argv[0]);
+
+    /* A bad config at startup is fatal: there is no running policy to keep,
+     * and starting without one would look like protection but be none. */
+    char *error = ofg_config_read(config_file, &config);
+    if (error) {
+        fputs(error, stderr);
+        ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
+    }
+
+    /* OVS makes SIGHUP fatal; ofguard wants it to mean "reload", so it
+     * installs its own handler after OVS's. */
+    fatal_signal_init();
+    latch_init(&reload_latch);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sighup_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    xsigaction(SIGHUP, &sa, NULL);
+
+    daemonize_start(false);
+
+    struct unixctl_server *unixctl;
+    int retval = unixctl_server_create(unixctl_path, &unixctl);
+    if (retval) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, ofguard_exit, NULL);
+    unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
+    unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
+    unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
+                             NULL);
+
+    if (!listens.n && !connects.n) {
+        svec_add(&listens, "ptcp:6653");
+    }
+    listeners = xcalloc(listens.n, sizeof *listeners);
+    for (size_t i = 0; i < listens.n; i++) {
+        struct pvconn *pvconn;
+        retval = pvconn_open(listens.names[i], 1u << OFP13_VERSION, 0,
+                             &pvconn);
+        if (retval) {
+            ovs_fatal(retval, "%s: listen failed", listens.names[i]);
+        }
+        VLOG_INFO("listening on %s", pvconn_get_name(pvconn));
+        listeners[n_listeners++] = pvconn;
+    }
+    for (size_t i = 0; i < connects.n; i++) {
+        add_switch(ofg_sw_create_active(connects.names[i], config));
+    }
+    svec_destroy(&listens);
+    svec_destroy(&connects);
+
+    daemonize_complete();
+    VLOG_INFO("ofguard %s started with %s: %"PRIuSIZE" containers",
+              OFGUARD_VERSION, config_file, config->n_containers);
+
+    while (!exiting) {
+        for (size_t i = 0; i < n_listeners; i++) {
+            struct vconn *vconn;
+            retval = pvconn_accept(listeners[i], &vconn);
+            if (!retval) {
+                VLOG_INFO("%s: switch connected", vconn_get_name(vconn));
+                add_switch(ofg_sw_create_passive(vconn, config));
+            } else if (retval != EAGAIN) {
+                VLOG_WARN("%s: accept failed (%s)",
+                          pvconn_get_name(listeners[i]),
+                          ovs_strerror(retval));
+            }
+        }
+
+        if (latch_poll(&reload_latch)) {
+            char *reload_error = reload();
+            free(reload_error);
+        }
+
+        for (size_t i = 0; i < n_switches; ) {
+            ofg_sw_run(switches[i]);
+            if (!ofg_sw_is_alive(switches[i])) {
+                ofg_sw_destroy(switches[i]);
+                switches[i] = switches[--n_switches];
+            } else {
+                i++;
+            }
+        }
+        unixctl_server_run(unixctl);
+        if (exiting) {
+            break;
+        }
+
+        for (size_t i = 0; i < n_listeners; i++) {
+            pvconn_wait(listeners[i]);
+        }
+        for (size_t i = 0; i < n_switches; i++) {
+            ofg_sw_wait(switches[i]);
+        }
+        latch_wait(&reload_latch);
+        unixctl_server_wait(unixctl);
+        poll_block();
+    }
+
+    /* Leaving does not touch the switches' flows: with fail-mode=secure
+     * they stay in force until ofguard comes back. */
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_destroy(switches[i]);
+    }
+    free(switches);
+    for (size_t i = 0; i < n_listeners; i++) {
+        pvconn_close(listeners[i]);
+    }
+    free(listeners);
+    unixctl_server_destroy(unixctl);
+    ofg_config_destroy(config);
+    free(config_file);
+    latch_destroy(&reload_latch);
+    service_stop();
+    return 0;
+}
+
+static void
+add_switch(struct ofg_sw *sw)
+{
+    if (n_switches >= allocated_switches) {
+        switches = x2nrealloc(switches, &allocated_switches,
+                              sizeof *switches);
+    }
+    switches[n_switches++] = sw;
+}
+
+/* Reads the config file again.  Returns NULL on success; otherwise the
+ * errors (which the caller must free), with the running policy untouched. */
+static char *
+reload(void)
+{
+    struct ofg_config *new_config;
+    char *error = ofg_config_read(config_file, &new_config);
+    if (error) {
+        VLOG_ERR("%s: reload refused, keeping the running policy:\n%s",
+                 config_file, error);
+        return error;
+    }
+
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_set_config(switches[i], new_config);
+    }
+    ofg_config_destroy(config);
+    config = new_config;
+    VLOG_INFO("%s: reloaded, %"PRIuSIZE" containers", config_file,
+              config->n_containers);
+    return NULL;
+}
+
+static void
+sighup_handler(int signr OVS_UNUSED)
+{
+    /* latch_set() only writes to a pipe, which is async-signal-safe. */
+    latch_set(&reload_latch);
+}
+
+static void
+ofguard_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+             const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+ofguard_reload(struct unixctl_conn *conn, int argc OVS_UNUSED,
+               const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    char *error = reload();
+    if (error) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ds_put_format(&s, "reload refused, running policy kept:\n%s", error);
+        ds_chomp(&s, '\n');
+        unixctl_command_reply_error(conn, ds_cstr(&s));
+        ds_destroy(&s);
+        free(error);
+    } else {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ds_put_format(&s, "reloaded %s: %"PRIuSIZE" containers",
+                      config_file, config->n_containers);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+static void
+ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
+               const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "config %s: %"PRIuSIZE" containers, %"PRIuSIZE
+                  " networks\n", config_file, config->n_containers,
+                  config->n_networks);
+    for (size_t i = 0; i < n_listeners; i++) {
+        ds_put_format(&s, "listening on %s\n",
+                      pvconn_get_name(listeners[i]));
+    }
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_format_status(switches[i], &s);
+        ds_put_char(&s, '\n');
+    }
+    ds_chomp(&s, '\n');
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+flows_request_done(struct flows_request *req)
+{
+    ds_chomp(&req->reply, '\n');
+    if (req->failed) {
+        unixctl_command_reply_error(req->conn, ds_cstr(&req->reply));
+    } else {
+        unixctl_command_reply(req->conn, ds_cstr(&req->reply));
+    }
+    ds_destroy(&req->reply);
+    free(req);
+}
+
+static void
+flows_request_cb(const char *switch_name, const char *flows,
+                 const char *error, void *req_)
+{
+    struct flows_request *req = req_;
+    ds_put_format(&req->reply, "switch %s:\n", switch_name);
+    if (error) {
+        ds_put_format(&req->reply, " error: %s\n", error);
+        req->failed = true;
+    } else {
+        ds_put_cstr(&req->reply, flows);
+    }
+    if (!--req->n_pending) {
+        flows_request_done(req);
+    }
+}
+
+static void
+ofguard_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[], void *aux OVS_UNUSED)
+{
+    const char *name = argv[1];
+    if (!ofg_config_find_container(config, name)) {
+        unixctl_command_reply_error(conn, "no such container in the config");
+        return;
+    }
+
+    struct flows_request *req = xzalloc(sizeof *req);
+    req->conn = conn;
+    ds_init(&req->reply);
+    /* Counted up front, so that a switch answering at once (it cannot, but
+     * a disconnect can call back) does not finish the request early. */
+    req->n_pending = 1;
+    for (size_t i = 0; i < n_switches; i++) {
+        if (ofg_sw_query_flows(switches[i], name, flows_request_cb, req)) {
+            req->n_pending++;
+        }
+    }
+    if (req->n_pending == 1) {
+        free(req->reply.string);
+        free(req);
+        unixctl_command_reply_error(conn, "the container is not on any "
+                                    "connected switch");
+        return;
+    }
+    if (!--req->n_pending) {
+        flows_request_done(req);
+    }
+}
+
+static int
+check_main(const char *file)
+{
+    struct ofg_config *cfg;
+    char *error = ofg_config_read(file, &cfg);
+    if (error) {
+        fputs(error, stderr);
+        free(error);
+        return 1;
+    }
+    printf("%s: OK: %"PRIuSIZE" networks, %"PRIuSIZE" switches, %"PRIuSIZE
+           " containers\n", file, cfg->n_networks, cfg->n_switches,
+           cfg->n_containers);
+    ofg_config_destroy(cfg);
+    return 0;
+}
+
+/* Prints the flows that 'file' wants on switch 'switch_name' (or on a switch
+ * not in the config), in ovs-ofctl add-flows syntax.
+ *
+ * With no NAME=NUMBER arguments, every port the config names is taken to be
+ * present and flows name ports by name, which "ovs-ofctl add-flows BRIDGE"
+ * resolves.  With them, only those ports exist and flows use numbers. */
+static int
+compile_main(const char *file, const char *switch_name, int argc,
+             char *argv[])
+{
+    struct ofg_config *cfg;
+    char *error = ofg_config_read(file, &cfg);
+    if (error) {
+        fputs(error, stderr);
+        free(error);
+        return 1;
+    }
+
+    const struct ofg_switch *sw = NULL;
+    if (switch_name) {
+        sw = ofg_config_find_switch(cfg, switch_name);
+        if (!sw) {
+            ovs_fatal(0, "%s: no switch named \"%s\"", file, switch_name);
+        }
+    } else if (cfg->n_switches == 1) {
+        sw = &cfg->switches[0];
+    }
+
+    struct ofputil_port_map ports = OFPUTIL_PORT_MAP_INITIALIZER(&ports);
+    bool by_number = argc > 0;
+    for (int i = 0; i < argc; i++) {
+        char *name = xstrdup(argv[i]);
+        char *eq = strchr(name, '=');
+        unsigned int number;
+        if (!eq || eq == name || !str_to_uint(eq + 1, 10, &number)
+            || !number || number >= ofp_to_u16(OFPP_MAX)) {
+            ovs_fatal(0, "\"%s\": expected PORT=NUMBER with NUMBER from 1 "
+                      "to %d", argv[i], ofp_to_u16(OFPP_MAX) - 1);
+        }
+        *eq = '\0';
+        ofputil_port_map_put(&ports, u16_to_ofp(number), name);
+        free(name);
+    }
+    if (!by_number) {
+        unsigned int next = 1;
+        for (size_t i = 0; i < cfg->n_containers; i++) {
+            const struct ofg_container *c = &cfg->containers[i];
+            if (ofputil_port_map_get_number(&ports, c->port) == OFPP_NONE) {
+                ofputil_port_map_put(&ports, u16_to_ofp(next++), c->port);
+            }
+        }
+        for (size_t i = 0; sw && i < sw->n_trusted_ports; i++) {
+            const char *name = sw->trusted_ports[i];
+            if (strcmp(name, "LOCAL")
+                && ofputil_port_map_get_number(&ports, name) == OFPP_NONE) {
+                ofputil_port_map_put(&ports, u16_to_ofp(next++), name);
+            }
+        }
+    }
+
+    struct ofg_flow_table flows;
+    ofg_flow_table_init(&flows);
+    ofg_flows_compile(cfg, sw, &ports, &flows);
+
+    /* Sorted output, so that a review or a diff of two runs is readable. */
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+    const struct ofg_flow *flow;
+    HMAP_FOR_EACH (flow, node, &flows.flows) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofg_flow_format(flow, by_number ? NULL : &ports, &s);
+        svec_add_nocopy(&lines, ds_steal_cstr(&s));
+    }
+    svec_sort(&lines);
+    for (size_t i = 0; i < lines.n; i++) {
+        puts(lines.names[i]);
+    }
+    svec_destroy(&lines);
+    ofg_flow_table_destroy(&flows);
+    ofputil_port_map_destroy(&ports);
+    ofg_config_destroy(cfg);
+    return 0;
+}
+
+static void
+parse_options(int argc, char *argv[], struct svec *listens,
+              struct svec *connects)
+{
+    enum {
+        OPT_LISTEN = UCHAR_MAX + 1,
+        OPT_CONNECT,
+        OPT_CHECK,
+        OPT_COMPILE,
+        OPT_SWITCH,
+        OPT_UNIXCTL,
+        DAEMON_OPTION_ENUMS,
+        VLOG_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"connect", required_argument, NULL, OPT_CONNECT},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"compile", no_argument, NULL, OPT_COMPILE},
+        {"switch", required_argument, NULL, OPT_SWITCH},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        DAEMON_LONG_OPTIONS,
+        VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case OPT_LISTEN:
+            if (strncmp(optarg, "ptcp:", 5) && strncmp(optarg, "pssl:", 5)
+                && strncmp(optarg, "punix:", 6)) {
+                ovs_fatal(0, "--listen=%s: expected ptcp:, pssl: or punix:",
+                          optarg);
+            }
+            svec_add(listens, optarg);
+            break;
+
+        case OPT_CONNECT:
+            if (strncmp(optarg, "tcp:", 4) && strncmp(optarg, "ssl:", 4)
+                && strncmp(optarg, "unix:", 5)) {
+                ovs_fatal(0, "--connect=%s: expected tcp:, ssl: or unix:",
+                          optarg);
+            }
+            svec_add(connects, optarg);
+            break;
+
+        case OPT_CHECK:
+            mode = MODE_CHECK;
+            break;
+
+        case OPT_COMPILE:
+            mode = MODE_COMPILE;
+            break;
+
+        case OPT_SWITCH:
+            compile_switch = optarg;
+            break;
+
+        case OPT_UNIXCTL:
+            unixctl_path = optarg;
+            break;
+
+        case 'h':
+            usage();
+
+        case 'V':
+            printf("ofguard %s (Open vSwitch library %s)\n", OFGUARD_VERSION,
+                   ovs_get_program_version());
+            exit(EXIT_SUCCESS);
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
+
+        case '?':
+            exit(EXIT_FAILURE);
+
+        default:
+            abort();
+        }
+    }
+    free(short_options);
+}
+
+static void
+usage(void)
+{
+    printf("%s: OpenFlow 1.3 anti-spoofing controller for Open vSwitch\n"
+           "usage: %s [OPTIONS] CONFIG.json\n"
+           "       %s --check CONFIG.json\n"
+           "       %s --compile [--switch=NAME] CONFIG.json "
+           "[PORT=NUMBER]...\n"
+           "\nSwitch connections (repeatable; default --listen=ptcp:6653):\n"
+           "  --listen=ptcp:[PORT][:IP] | pssl:[PORT][:IP] | punix:FILE\n"
+           "                          accept switches (set-controller)\n"
+           "  --connect=tcp:IP[:PORT] | ssl:IP[:PORT] | unix:FILE\n"
+           "                          dial a switch (e.g. its br0.mgmt)\n"
+           "\nOther modes:\n"
+           "  --check                 validate CONFIG, print every error\n"
+           "  --compile               print the flows CONFIG wants, in\n"
+           "                          ovs-ofctl add-flows syntax\n"
+           "  --switch=NAME           the switch to compile for\n"
+           "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
+           "flows CONTAINER, exit.  SIGHUP also reloads.\n",
+           program_name, program_name, program_name, program_name);
+    stream_usage("switch", true, true, false);
+    daemon_usage();
+    vlog_usage();
+    printf("\nOther options:\n"
+           "  -h, --help              display this help message\n"
+           "  -V, --version           display version information\n");
+    exit(EXIT_SUCCESS);
+}

@@ -1,0 +1,849 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+/* Unit tests for config/ofg-config.c.  Prints one TAP-like line per case and
+ * a summary, and exits with status 1 if any case failed. */
+
+#include <config.h>
+
+#include "config/ofg-config.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int n_cases;
+static int n_passed;
+static int n_failed;
+
+/* The failure message of the case being run, or NULL while it passes. */
+static char failure[1024];
+
+static void
+fail(const char *format, ...)
+{
+    if (failure[0]) {
+        return;                 /* Keep the first failure only. */
+    }
+    va_list args;
+    va_start(args, format);
+    vsnprintf(failure, sizeof failure, format, args);
+    va_end(args);
+}
+
+#define CHECK(COND)                                                     \
+    do {                                                                \
+        if (!(COND)) {                                                  \
+            fail("line %d: check failed: %s", __LINE__, #COND);         \
+        }                                                               \
+    } while (0)
+
+static void
+finish_case(const char *name)
+{
+    n_cases++;
+    if (failure[0]) {
+        n_failed++;
+        printf("not ok %d - %s: %s\n", n_cases, name, failure);
+    } else {
+        n_passed++;
+        printf("ok %d - %s\n", n_cases, name);
+    }
+    failure[0] = '\0';
+}
+
+/* Common beginning of the configs below.  It ends with line 6, so the first
+ * container of a case is on line 7. */
+#define HEAD                                                            \
+    "{\n"                                                               \
+    "  \"networks\": {\n"                                               \
+    "    \"web\": { \"subnet\": \"10.10.20.0/24\", \"gateway\": "        \
+    "\"10.10.20.1\", \"subnet6\": \"fd00:20::/64\", \"gateway6\": "     \
+    "\"fd00:20::1\" }, \"db\": { \"subnet\": \"10.10.30.0/24\", "       \
+    "\"gateway\": \"10.10.30.1\" }, \"six\": { \"subnet6\": "           \
+    "\"fd00:60::/64\", \"gateway6\": \"fd00:60::1\" }\n"                \
+    "  },\n"                                                            \
+    "  \"switches\": { \"host1\": { \"datapath_id\": "                  \
+    "\"00001e057c0a9a41\" }, \"host2\": { \"datapath_id\": \"0x2\" } "  \
+    "},\n"                                                              \
+    "  \"containers\": {\n"
+#define TAIL "  }\n}\n"
+
+/* A valid container line, for cases that need a second container. */
+#define VM1                                                             \
+    "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", \"mac\": "  \
+    "\"00:16:3e:00:00:01\", \"ipv4\": [\"10.10.20.10\"] }"
+
+/* Parses 'text', which must be invalid, and checks that one line of the
+ * error output is "t.json:LINE:COLUMN: ..." and contains 'expect'.  A
+ * 'column' of 0 is not checked. */
+static void
+expect_error_col(const char *name, const char *text, int line, int column,
+                 const char *expect)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+
+    if (!error) {
+        fail("parsed successfully, expected error \"%s\"", expect);
+        ofg_config_destroy(config);
+        finish_case(name);
+        return;
+    }
+    if (config) {
+        fail("error returned but config not NULL");
+    }
+
+    bool found = false;
+    char *save = NULL;
+    char *copy = strdup(error);
+    for (char *l = strtok_r(copy, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        int eline, ecolumn, n = 0;
+        if (sscanf(l, "t.json:%d:%d: %n", &eline, &ecolumn, &n) != 2
+            || !n) {
+            fail("malformed error line \"%s\"", l);
+            break;
+        }
+        if (strstr(l, expect) && eline == line
+            && (!column || ecolumn == column)) {
+            found = true;
+        }
+    }
+    free(copy);
+    if (!found) {
+        fail("expected \"%s\" at line %d, got:\n%s", expect, line, error);
+    }
+    if (error[strlen(error) - 1] != '\n') {
+        fail("error output does not end in a new-line");
+    }
+    free(error);
+    finish_case(name);
+}
+
+static void
+expect_error(const char *name, const char *text, int line,
+             const char *expect)
+{
+    expect_error_col(name, text, line, 0, expect);
+}
+
+/* Parses 'text', which must be valid, and returns the configuration. */
+static struct ofg_config *
+expect_ok(const char *text)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    if (error) {
+        fail("unexpected error: %s", error);
+        free(error);
+        return NULL;
+    }
+    if (!config) {
+        fail("no error and no config");
+    }
+    return config;
+}
+
+static void
+expect_valid(const char *name, const char *text)
+{
+    ofg_config_destroy(expect_ok(text));
+    finish_case(name);
+}
+
+static ovs_be32
+ip(const char *s)
+{
+    struct in_addr a;
+    if (inet_pton(AF_INET, s, &a) != 1) {
+        abort();
+    }
+    return a.s_addr;
+}
+
+static bool
+ip6_eq(const struct in6_addr *a, const char *s)
+{
+    struct in6_addr b;
+    if (inet_pton(AF_INET6, s, &b) != 1) {
+        abort();
+    }
+    return !memcmp(a, &b, sizeof b);
+}
+
+static const char full_config[] =
+    "{\n"
+    "  \"networks\": {\n"
+    "    \"web\": { \"subnet\": \"10.10.20.0/24\",\n"
+    "             \"gateway\": \"10.10.20.1\",\n"
+    "             \"gateway_mac\": \"02:00:0a:0a:14:01\",\n"
+    "             \"subnet6\": \"fd00:20::/64\",\n"
+    "             \"gateway6\": \"fd00:20::1\" },\n"
+    "    \"app\": { \"subnet6\": \"fd00:30::/64\",\n"
+    "             \"gateway6\": \"fd00:30::1\" }\n"
+    "  },\n"
+    "  \"switches\": {\n"
+    "    \"host2\": { \"datapath_id\": \"0x1f\" },\n"
+    "    \"host1\": { \"datapath_id\": \"00001e057c0a9a41\",\n"
+    "               \"trusted_ports\": [\"eth0\", \"LOCAL\"] }\n"
+    "  },\n"
+    "  \"containers\": {\n"
+    "    \"vm2\": { \"port\": \"veth2\", \"network\": \"app\",\n"
+    "             \"mac\": \"00:16:3E:28:73:B4\",\n"
+    "             \"ipv6\": [\"fd00:30::5\"],\n"
+    "             \"cookie\": 23042 },\n"
+    "    \"vm1\": { \"switch\": \"host1\", \"port\": \"vethc3070\",\n"
+    "             \"network\": \"web\", \"mac\": \"00:16:3e:28:73:b3\",\n"
+    "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.11\",\n"
+    "                      \"192.0.2.0/28\"],\n"
+    "             \"ipv6\": [\"fd00:20::10\", \"2001:db8:1::/64\"],\n"
+    "             \"allow_dhcp\": true, \"allow_multicast\": false,\n"
+    "             \"cookie\": \"0x5a01\" },\n"
+    "    \"a-vm\": { \"port\": \"veth9\", \"network\": \"web\",\n"
+    "              \"mac\": \"00:16:3e:00:00:09\",\n"
+    "              \"ipv4\": [\"10.10.20.9\"] }\n"
+    "  }\n"
+    "}\n";
+
+static void
+test_full_config(void)
+{
+    struct ofg_config *c = expect_ok(full_config);
+    if (!c) {
+        finish_case("full config parses");
+        return;
+    }
+
+    CHECK(!strcmp(c->file_name, "t.json"));
+
+    /* Sorting. */
+    CHECK(c->n_networks == 2);
+    CHECK(c->n_switches == 2);
+    CHECK(c->n_containers == 3);
+    if (c->n_networks == 2 && c->n_switches == 2 && c->n_containers == 3) {
+        CHECK(!strcmp(c->networks[0].name, "app"));
+        CHECK(!strcmp(c->networks[1].name, "web"));
+        CHECK(!strcmp(c->switches[0].name, "host1"));
+        CHECK(!strcmp(c->switches[1].name, "host2"));
+        CHECK(!strcmp(c->containers[0].name, "a-vm"));
+        CHECK(!strcmp(c->containers[1].name, "vm1"));
+        CHECK(!strcmp(c->containers[2].name, "vm2"));
+    }
+
+    /* Networks. */
+    const struct ofg_network *web = c->n_networks == 2 ? &c->networks[1]
+                                                        : NULL;
+    if (web) {
+        CHECK(web->has_ipv4 && web->has_ipv6 && web->has_gateway_mac);
+        CHECK(web->subnet.addr == ip("10.10.20.0") && web->subnet.plen == 24);
+        CHECK(web->gateway == ip("10.10.20.1"));
+        CHECK(ip6_eq(&web->subnet6.addr, "fd00:20::")
+              && web->subnet6.plen == 64);
+        CHECK(ip6_eq(&web->gateway6, "fd00:20::1"));
+        CHECK(web->gateway_mac.ea[0] == 0x02 && web->gateway_mac.ea[5] == 1);
+        const struct ofg_network *app = &c->networks[0];
+        CHECK(!app->has_ipv4 && app->has_ipv6 && !app->has_gateway_mac);
+    }
+
+    /* Switches. */
+    const struct ofg_switch *h1 = ofg_config_find_switch(c, "host1");
+    const struct ofg_switch *h2 = ofg_config_find_switch(c, "host2");
+    CHECK(h1 && h2 && !ofg_config_find_switch(c, "host3"));
+    if (h1 && h2) {
+        CHECK(h1->datapath_id == UINT64_C(0x00001e057c0a9a41));
+        CHECK(h2->datapath_id == 0x1f);
+        CHECK(h1->n_trusted_ports == 2
+              && !strcmp(h1->trusted_ports[0], "eth0")
+              && !strcmp(h1->trusted_ports[1], "LOCAL"));
+        CHECK(h2->n_trusted_ports == 1
+              && !strcmp(h2->trusted_ports[0], "LOCAL"));
+        CHECK(ofg_config_find_switch_by_dpid(c, 0x1f) == h2);
+        CHECK(ofg_config_find_switch_by_dpid(c, 0x1e057c0a9a41) == h1);
+        CHECK(!ofg_config_find_switch_by_dpid(c, 0x20));
+    }
+
+    /* Containers. */
+    const struct ofg_container *vm1 = ofg_config_find_container(c, "vm1");
+    const struct ofg_container *vm2 = ofg_config_find_container(c, "vm2");
+    const struct ofg_container *avm = ofg_config_find_container(c, "a-vm");
+    CHECK(vm1 && vm2 && avm && !ofg_config_find_container(c, "vm3"));
+    CHECK(!ofg_config_find_container(c, ""));
+    if (vm1 && vm2 && avm && web) {
+        CHECK(!strcmp(vm1->switch_name, "host1") && vm1->sw == h1);
+        CHECK(!vm2->switch_name && !vm2->sw);
+        CHECK(!strcmp(vm1->port, "vethc3070"));
+        CHECK(vm1->network == web);
+        CHECK(vm2->network == &c->networks[0]);
+        CHECK(vm1->mac.ea[0] == 0x00 && vm1->mac.ea[2] == 0x3e
+              && vm1->mac.ea[5] == 0xb3);
+        CHECK(vm2->mac.ea[5] == 0xb4);
+        CHECK(vm1->n_ipv4 == 3);
+        if (vm1->n_ipv4 == 3) {
+            CHECK(vm1->ipv4[0].addr == ip("10.10.20.10")
+                  && vm1->ipv4[0].plen == 32);
+            CHECK(vm1->ipv4[1].addr == ip("10.10.20.11"));
+            CHECK(vm1->ipv4[2].addr == ip("192.0.2.0")
+                  && vm1->ipv4[2].plen == 28);
+        }
+        CHECK(vm1->n_ipv6 == 2);
+        if (vm1->n_ipv6 == 2) {
+            CHECK(ip6_eq(&vm1->ipv6[0].addr, "fd00:20::10")
+                  && vm1->ipv6[0].plen == 128);
+            CHECK(ip6_eq(&vm1->ipv6[1].addr, "2001:db8:1::")
+                  && vm1->ipv6[1].plen == 64);
+        }
+        CHECK(vm2->n_ipv4 == 0 && vm2->n_ipv6 == 1);
+        CHECK(vm1->allow_dhcp && !vm1->allow_multicast);
+        CHECK(!avm->allow_dhcp && !avm->allow_multicast);
+        CHECK(vm1->cookie == 0x5a01);
+        CHECK(vm2->cookie == 0x5a02);
+        CHECK(avm->cookie == ofg_config_derive_cookie("a-vm"));
+    }
+
+    /* Equality against a second parse of the same text. */
+    struct ofg_config *d = expect_ok(full_config);
+    if (d && vm1 && h1) {
+        const struct ofg_container *vm1b = ofg_config_find_container(d,
+                                                                     "vm1");
+        const struct ofg_switch *h1b = ofg_config_find_switch(d, "host1");
+        CHECK(vm1b && vm1b != vm1 && ofg_container_equal(vm1, vm1b));
+        CHECK(h1b && ofg_switch_equal(h1, h1b));
+        CHECK(!ofg_switch_equal(h1, h2));
+        CHECK(!ofg_container_equal(vm1, vm2));
+        if (vm1b && h1b) {
+            struct ofg_container *m = (struct ofg_container *) vm1b;
+            m->allow_multicast = true;
+            CHECK(!ofg_container_equal(vm1, vm1b));
+            m->allow_multicast = false;
+            m->ipv4[2].plen = 29;
+            CHECK(!ofg_container_equal(vm1, vm1b));
+            m->ipv4[2].plen = 28;
+            CHECK(ofg_container_equal(vm1, vm1b));
+
+            /* A change to the network changes the container's flows. */
+            struct ofg_network *n = (struct ofg_network *) vm1b->network;
+            n->gateway = ip("10.10.20.2");
+            CHECK(!ofg_container_equal(vm1, vm1b));
+            n->gateway = ip("10.10.20.1");
+            n->gateway_mac.ea[5] = 2;
+            CHECK(!ofg_container_equal(vm1, vm1b));
+            n->gateway_mac.ea[5] = 1;
+            CHECK(ofg_container_equal(vm1, vm1b));
+
+            struct ofg_switch *s = (struct ofg_switch *) h1b;
+            s->trusted_ports[0][0] = 'X';
+            CHECK(!ofg_switch_equal(h1, h1b));
+            s->trusted_ports[0][0] = 'e';
+            s->datapath_id++;
+            CHECK(!ofg_switch_equal(h1, h1b));
+        }
+    }
+    ofg_config_destroy(d);
+    ofg_config_destroy(c);
+    ofg_config_destroy(NULL);
+    finish_case("full config parses with the expected values");
+}
+
+static void
+test_derive_cookie(void)
+{
+    uint64_t a = ofg_config_derive_cookie("vm1");
+    CHECK(a == ofg_config_derive_cookie("vm1"));
+    CHECK(a != ofg_config_derive_cookie("vm2"));
+    CHECK(a && !(a & ~OFG_COOKIE_ID_MASK));
+    CHECK(ofg_config_derive_cookie("") != 0);
+
+    /* The FNV-1a hash of "" is the offset basis 0xcbf29ce484222325; folded
+     * to 48 bits that is 0x9ce484222325 ^ 0xcbf2. */
+    CHECK(ofg_config_derive_cookie("")
+          == ((UINT64_C(0x9ce484222325) ^ UINT64_C(0xcbf2))));
+    for (int i = 0; i < 1000; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "container-%d", i);
+        uint64_t c = ofg_config_derive_cookie(name);
+        CHECK(c >= 1 && c <= OFG_COOKIE_ID_MASK);
+    }
+    finish_case("derived cookies are stable, 48-bit and nonzero");
+}
+
+static void
+test_read_file(void)
+{
+    char name[] = "/tmp/test-config-XXXXXX";
+    int fd = mkstemp(name);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK(write(fd, full_config, strlen(full_config))
+              == (ssize_t) strlen(full_config));
+        close(fd);
+
+        struct ofg_config *c;
+        char *error = ofg_config_read(name, &c);
+        CHECK(!error && c);
+        if (c) {
+            CHECK(!strcmp(c->file_name, name));
+            CHECK(c->n_containers == 3);
+        }
+        free(error);
+        ofg_config_destroy(c);
+        unlink(name);
+
+        error = ofg_config_read("/nonexistent/ofguard.json", &c);
+        CHECK(error && !c);
+        CHECK(error && strstr(error, "/nonexistent/ofguard.json: "));
+        free(error);
+    }
+    finish_case("ofg_config_read reads a file and reports a missing one");
+}
+
+/* A container whose derived cookie is claimed by an earlier one. */
+static void
+test_derived_cookie_collision(void)
+{
+    char text[2048];
+    snprintf(text, sizeof text, HEAD
+             "    \"vm1\": { \"port\": \"p1\", \"network\": \"db\", \"mac\": "
+             "\"00:16:3e:00:00:01\", \"ipv4\": [\"10.10.30.10\"], "
+             "\"cookie\": \"0x%"PRIx64"\" },\n"
+             "    \"vm2\": { \"port\": \"p2\", \"network\": \"db\", \"mac\": "
+             "\"00:16:3e:00:00:02\", \"ipv4\": [\"10.10.30.11\"] }\n"
+             TAIL, ofg_config_derive_cookie("vm2"));
+    expect_error_col("derived cookie collision", text, 8, 12,
+                     "containers.vm2: derived cookie 0x");
+    snprintf(text, sizeof text, HEAD
+             "    \"vm1\": { \"port\": \"p1\", \"network\": \"db\", \"mac\": "
+             "\"00:16:3e:00:00:01\", \"ipv4\": [\"10.10.30.10\"], "
+             "\"cookie\": \"0x%"PRIx64"\" },\n"
+             "    \"vm2\": { \"port\": \"p2\", \"network\": \"db\", \"mac\": "
+             "\"00:16:3e:00:00:02\", \"ipv4\": [\"10.10.30.11\"] }\n"
+             TAIL, ofg_config_derive_cookie("vm2"));
+    expect_error("derived cookie collision advice", text, 8,
+                 "set \"cookie\" explicitly");
+}
+
+static void
+test_all_errors_reported(void)
+{
+    const char *text = HEAD
+        "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", \"mac\": "
+        "\"01:16:3e:00:00:01\", \"ipv4\": [\"10.10.20.10\"] },\n"
+        "    \"vm2\": { \"port\": \"p2\", \"network\": \"nope\", \"mac\": "
+        "\"00:16:3e:00:00:02\", \"ipv4\": [\"10.10.20.11\"] }\n"
+        TAIL;
+    struct ofg_config *c;
+    char *error = ofg_config_parse("t.json", text, &c);
+    CHECK(error && !c);
+    if (error) {
+        const char *a = strstr(error, "t.json:7:");
+        const char *b = strstr(error, "t.json:8:");
+        CHECK(a && b && a < b);
+        CHECK(strstr(error, "containers.vm1.mac: 01:16:3e:00:00:01 is a "
+                     "multicast MAC"));
+        CHECK(strstr(error, "containers.vm2.network: no network named "
+                     "\"nope\""));
+        int lines = 0;
+        for (const char *p = error; *p; p++) {
+            lines += *p == '\n';
+        }
+        CHECK(lines == 2);
+    }
+    free(error);
+    finish_case("every error is reported, in file order");
+}
+
+int
+main(void)
+{
+    test_full_config();
+    test_derive_cookie();
+    test_read_file();
+
+    /* Syntax and structure. */
+    expect_error_col("syntax error", "{\n  \"networks\": {},\n  \"containers\""
+                     ": { , }\n}\n", 3, 0, "syntax error: ");
+    expect_error("root must be an object", "[1, 2]\n", 1,
+                 "must be a JSON object");
+    expect_error_col("duplicate key", HEAD VM1 ",\n"
+                     "    \"vm1\": { }\n" TAIL, 8, 5,
+                     "containers: duplicate key \"vm1\"");
+    expect_error_col("duplicate key spelled with an escape", HEAD VM1 ",\n"
+                     "  \"vm\\u0031\": { }\n" TAIL, 8, 3,
+                     "containers: duplicate key \"vm1\"");
+    expect_error_col("unknown top-level key", "{\n  \"networks\": {},\n"
+                     "  \"containers\": {},\n  \"extra\": 1\n}\n", 4, 3,
+                     "unknown key \"extra\"");
+    expect_error_col("unknown container key \"trusted\"", HEAD
+                     "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                     "\"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                     "[\"10.10.20.10\"],\n"
+                     "             \"trusted\": true }\n" TAIL, 8, 14,
+                     "containers.vm1: unknown key \"trusted\"");
+    expect_error("unknown network key", "{\n  \"networks\": {\n"
+                 "    \"n\": { \"subnet\": \"10.0.0.0/8\", \"gateway\": "
+                 "\"10.0.0.1\", \"vlan\": 5 }\n  },\n  \"containers\": {}\n"
+                 "}\n", 3, "networks.n: unknown key \"vlan\"");
+    expect_error("missing required key \"mac\"", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"] }\n" TAIL, 7,
+                 "containers.vm1: missing required key \"mac\"");
+    expect_error("missing \"containers\"", "{\n  \"networks\": {}\n}\n", 1,
+                 "missing required key \"containers\"");
+    expect_error("wrong type", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": \"10.10.20.10\" }\n" TAIL, 8,
+                 "containers.vm1.ipv4: must be an array, not a string");
+    expect_error("wrong boolean type", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"allow_dhcp\": "
+                 "\"yes\" }\n" TAIL, 8,
+                 "containers.vm1.allow_dhcp: must be a boolean");
+
+    /* MACs. */
+    expect_error("malformed MAC", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"mac\": \"00:16:3e:28:73\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 8,
+                 "containers.vm1.mac: \"00:16:3e:28:73\" is not a MAC");
+    expect_error("multicast MAC", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"mac\": \"01:00:5e:00:00:01\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 8,
+                 "01:00:5e:00:00:01 is a multicast MAC address");
+    expect_error("broadcast MAC", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"mac\": \"ff:ff:ff:ff:ff:ff\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 8, "is a broadcast MAC");
+    expect_error("zero MAC", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"mac\": \"00:00:00:00:00:00\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 8, "is the all-zero MAC");
+
+    /* Addresses. */
+    expect_error_col("malformed IPv4 prefix", HEAD
+                     "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                     "\"mac\": \"00:16:3e:00:00:01\",\n"
+                     "             \"ipv4\": [\"10.10.20.10\", "
+                     "\"10.10.20.11\", \"10.0.0.1/33\"] }\n" TAIL, 8, 53,
+                     "containers.vm1.ipv4[2]: \"10.0.0.1/33\" is not an "
+                     "IPv4 address or prefix");
+    expect_error("malformed IPv6", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:20::g\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv6[0]: \"fd00:20::g\" is not an IPv6");
+    expect_error("host bits set", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"10.0.0.1/24\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[1]: 10.0.0.1/24 has host bits set");
+    expect_error("/0 prefix", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"ipv6\": "
+                 "[\"::/0\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv6[0]: ::/0 would allow every address");
+    expect_error("/0 subnet", "{\n  \"networks\": {\n    \"n\": {\n"
+                 "      \"subnet\": \"0.0.0.0/0\", \"gateway\": "
+                 "\"10.0.0.1\" }\n  },\n  \"containers\": {}\n}\n", 4,
+                 "networks.n.subnet: 0.0.0.0/0 would allow every address");
+    expect_error("IPv4 0.0.0.0", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"0.0.0.0\"] }\n" TAIL, 8,
+                 "0.0.0.0 is the unspecified address");
+    expect_error("IPv4 broadcast", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"255.255.255.255\"] }\n" TAIL, 8,
+                 "255.255.255.255 is the broadcast address");
+    expect_error("IPv4 multicast", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"239.1.2.3\"] }\n" TAIL, 8,
+                 "239.1.2.3 is a multicast address");
+    expect_error("IPv4 prefix including multicast", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"192.0.0.0/2\"] }\n" TAIL, 8,
+                 "192.0.0.0/2 includes the broadcast address");
+    expect_error("IPv4 loopback", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"127.0.0.53\"] }\n" TAIL, 8,
+                 "127.0.0.53 is a loopback address");
+    expect_error("IPv4 class E", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"240.0.0.1\"] }\n" TAIL, 8,
+                 "240.0.0.1 is a reserved (class E) address");
+    expect_error("IPv6 unspecified", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"ipv6\": "
+                 "[\"::\"] }\n" TAIL, 8, ":: is the unspecified address");
+    expect_error("IPv6 loopback", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"ipv6\": "
+                 "[\"::1\"] }\n" TAIL, 8, "::1 is the loopback address");
+    expect_error("IPv6 multicast", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"ipv6\": "
+                 "[\"ff02::1\"] }\n" TAIL, 8,
+                 "ff02::1 is a multicast address");
+    expect_error("IPv6 link-local", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"ipv6\": "
+                 "[\"fe80::1\"] }\n" TAIL, 8,
+                 "fe80::1 is a link-local address");
+
+    /* Networks. */
+    expect_error("gateway outside subnet", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet\": \"10.10.20.0/24\",\n"
+                 "             \"gateway\": \"10.10.21.1\" }\n  },\n"
+                 "  \"containers\": {}\n}\n", 4,
+                 "networks.web.gateway: 10.10.21.1 is outside subnet "
+                 "10.10.20.0/24");
+    expect_error("gateway is network address", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet\": \"10.10.20.0/24\",\n"
+                 "             \"gateway\": \"10.10.20.0\" }\n  },\n"
+                 "  \"containers\": {}\n}\n", 4,
+                 "10.10.20.0 is the network address of subnet");
+    expect_error("gateway is broadcast address", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet\": \"10.10.20.0/24\",\n"
+                 "             \"gateway\": \"10.10.20.255\" }\n  },\n"
+                 "  \"containers\": {}\n}\n", 4,
+                 "10.10.20.255 is the broadcast address of subnet");
+    expect_valid("gateway on a /31 is fine", "{\n  \"networks\": {\n"
+                 "    \"p2p\": { \"subnet\": \"10.9.0.0/31\",\n"
+                 "             \"gateway\": \"10.9.0.0\" }\n  },\n"
+                 "  \"containers\": {}\n}\n");
+    expect_error("gateway6 outside subnet6", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet6\": \"fd00:20::/64\",\n"
+                 "             \"gateway6\": \"fd00:21::1\" }\n  },\n"
+                 "  \"containers\": {}\n}\n", 4,
+                 "networks.web.gateway6: fd00:21::1 is outside subnet6 "
+                 "fd00:20::/64");
+    expect_error("gateway_mac multicast", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet6\": \"fd00:20::/64\",\n"
+                 "             \"gateway6\": \"fd00:20::1\",\n"
+                 "             \"gateway_mac\": \"03:00:00:00:00:01\" }\n"
+                 "  },\n  \"containers\": {}\n}\n", 5,
+                 "networks.web.gateway_mac: 03:00:00:00:00:01 is a "
+                 "multicast MAC");
+    expect_error("subnet without gateway", "{\n  \"networks\": {\n"
+                 "    \"web\": { \"subnet\": \"10.10.20.0/24\" }\n  },\n"
+                 "  \"containers\": {}\n}\n", 3,
+                 "networks.web: \"subnet\" requires \"gateway\"");
+    expect_error("network without addresses", "{\n  \"networks\": {\n"
+                 "    \"web\": { }\n  },\n  \"containers\": {}\n}\n", 3,
+                 "networks.web: needs \"subnet\" and \"gateway\"");
+
+    /* Container addresses and networks. */
+    expect_error("address equals gateway", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.1\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[0]: 10.10.20.1 is the gateway");
+    expect_error("address6 equals gateway6", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:20::1\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv6[0]: fd00:20::1 is the gateway");
+    expect_error("prefix including the gateway", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"10.10.20.0/30\"] }\n" TAIL, 8,
+                 "10.10.20.0/30 includes the gateway 10.10.20.1");
+    expect_error("primary address must be a host", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.64/26\"] }\n" TAIL, 8,
+                 "first (primary) entry must be a single address");
+    expect_error("IPv4 on an IPv6-only network", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"six\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv6\": [\"fd00:60::5\"],\n"
+                 "             \"ipv4\": [\"10.10.20.10\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv4: network six has no IPv4 subnet");
+    expect_error("IPv6-only network requires ipv6", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"six\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:01\" }\n" TAIL, 7,
+                 "containers.vm1: missing required key \"ipv6\"");
+    expect_error("IPv4 network requires ipv4", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [] }\n" TAIL, 8,
+                 "containers.vm1.ipv4: must not be empty");
+    expect_error("IPv6 on an IPv4-only network", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.30.5\"],\n"
+                 "             \"ipv6\": [\"fd00:60::5\"] }\n" TAIL, 9,
+                 "network db has no IPv6 subnet");
+    expect_valid("dual-stack container without ipv6", HEAD
+                 VM1 "\n" TAIL);
+    expect_error("duplicate address in one list", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.11\",\n"
+                 "                      \"10.10.20.10\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv4[2]: 10.10.20.10 is already listed as "
+                 "ipv4[0]");
+    expect_error("missing network", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"dmz\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 7,
+                 "containers.vm1.network: no network named \"dmz\"");
+    expect_error("missing switch", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"
+                 "             \"switch\": \"host9\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 8,
+                 "containers.vm1.switch: no switch named \"host9\"");
+
+    /* Conflicts between containers. */
+    expect_error_col("duplicate MAC", HEAD VM1 ",\n"
+                     "    \"vm2\": { \"port\": \"p2\", \"network\": \"db\",\n"
+                     "             \"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                     "[\"10.10.30.10\"] }\n" TAIL, 9, 21,
+                     "containers.vm2.mac: 00:16:3e:00:00:01 is also the MAC "
+                     "of containers.vm1");
+    expect_error("duplicate IPv4 in one network", HEAD VM1 ",\n"
+                 "    \"vm2\": { \"port\": \"p2\", \"network\": \"web\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 9,
+                 "containers.vm2.ipv4[0]: 10.10.20.10 is also an address of "
+                 "containers.vm1");
+    expect_error("overlapping IPv4 prefixes in one network", HEAD VM1 ",\n"
+                 "    \"vm2\": { \"port\": \"p2\", \"network\": \"web\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.20.20\", \"10.10.20.8/29\"] }\n" TAIL, 9,
+                 "containers.vm2.ipv4[1]: 10.10.20.8/29 overlaps "
+                 "10.10.20.10 of containers.vm1");
+    expect_error("duplicate IPv6 in one network", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"six\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:01\", \"ipv6\": "
+                 "[\"fd00:60::10\"] },\n"
+                 "    \"vm2\": { \"port\": \"p2\", \"network\": \"six\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:02\", \"ipv6\": "
+                 "[\"fd00:60:0::10\"] }\n" TAIL, 10,
+                 "containers.vm2.ipv6[0]: fd00:60::10 is also an address");
+    expect_valid("same address in two networks is fine", HEAD VM1 ",\n"
+                 "    \"vm2\": { \"port\": \"p2\", \"network\": \"db\",\n"
+                 "             \"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL);
+    expect_error("duplicate explicit cookie", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", \"ipv4\": [\"10.10.30.10\"]"
+                 ", \"cookie\": \"0x10\" },\n"
+                 "    \"vm2\": { \"port\": \"p2\", \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:02\", \"ipv4\": [\"10.10.30.11\"]"
+                 ",\n             \"cookie\": 16 }\n" TAIL, 9,
+                 "containers.vm2.cookie: cookie 0x10 is also the cookie of "
+                 "containers.vm1");
+    test_derived_cookie_collision();
+    expect_error("port conflict on one switch", HEAD
+                 "    \"vm1\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"db\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.30.10\"] },\n"
+                 "    \"vm2\": { \"switch\": \"host1\", \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.30.11\"],\n"
+                 "             \"port\": \"p1\" }\n" TAIL, 9,
+                 "containers.vm2.port: port p1 is also used by "
+                 "containers.vm1 on switch host1");
+    expect_error("port conflict with any switch", HEAD
+                 "    \"vm1\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"db\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.30.10\"] },\n"
+                 "    \"vm2\": { \"network\": \"db\", "
+                 "\"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.30.11\"],\n"
+                 "             \"port\": \"p1\" }\n" TAIL, 9,
+                 "containers.vm2.port: port p1 is also used by "
+                 "containers.vm1");
+    expect_valid("same port on two switches is fine", HEAD
+                 "    \"vm1\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"db\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.30.10\"] },\n"
+                 "    \"vm2\": { \"switch\": \"host2\", \"port\": \"p1\", "
+                 "\"network\": \"db\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.10.30.11\"] }\n" TAIL);
+
+    /* Switches. */
+    expect_error("duplicate datapath ID", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"b\": { \"datapath_id\": \"0x2a\" },\n"
+                 "    \"a\": { \"datapath_id\": \"000000000000002a\" }\n"
+                 "  },\n  \"containers\": {}\n}\n", 5,
+                 "switches.a.datapath_id: 000000000000002a is also the "
+                 "datapath ID of switches.b");
+    expect_error("malformed datapath ID", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"00001e057c0a9a41ff\" }\n"
+                 "  },\n  \"containers\": {}\n}\n", 4,
+                 "switches.a.datapath_id: \"00001e057c0a9a41ff\" is not a "
+                 "datapath ID");
+    expect_error("duplicate trusted port", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"trusted_ports\": [\"eth0\",\n"
+                 "                             \"eth0\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 6,
+                 "switches.a.trusted_ports[1]: \"eth0\" is already listed");
+    expect_error("empty trusted port", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"trusted_ports\": [\"\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 5,
+                 "switches.a.trusted_ports[0]: port name must not be empty");
+
+    /* Cookies. */
+    expect_error("cookie 0", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"], \"cookie\": 0 }\n"
+                 TAIL, 8, "containers.vm1.cookie: cookie 0 is out of range");
+    expect_error("cookie too large", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"cookie\": \"0x1000000000000\" }\n"
+                 TAIL, 9, "cookie 0x1000000000000 is out of range");
+    expect_error("cookie not hex", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"cookie\": \"0x5g01\" }\n"
+                 TAIL, 9, "\"0x5g01\" is not a hexadecimal cookie");
+    expect_valid("largest cookie", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"cookie\": \"0xffffffffffff\" }\n" TAIL);
+
+    test_all_errors_reported();
+
+    printf("%d passed, %d failed\n", n_passed, n_failed);
+    return n_failed ? 1 : 0;
+}
