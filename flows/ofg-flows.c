@@ -29,6 +29,11 @@ struct ofg_flow_builder {
 
 static void ofg_flows_add_ipv4(struct ofg_flow_builder *);
 static void ofg_flows_add_ipv4_dest(struct ofg_flow_builder *);
+static void ofg_flows_add_ipv6_guards(struct ofg_flow_builder *);
+static void ofg_flows_add_ipv6(struct ofg_flow_builder *);
+static void ofg_flows_add_ipv6_dest(struct ofg_flow_builder *);
+static void ofg_flows_add_icmp6(struct ofg_flow_builder *);
+static void ofg_match_icmp6(struct match *, ofp_port_t, uint8_t type);
 static void ofg_flow_builder_add(struct ofg_flow_builder *, uint8_t table_id,
                                  uint16_t priority, const struct match *,
                                  const struct ofpbuf *ofpacts);
@@ -41,6 +46,23 @@ static struct ofg_flow *ofg_flow_create_normalized(
 static void ofg_add_table_flow(struct ofg_flow_table *, uint8_t table_id,
                                uint16_t priority, const struct match *,
                                uint64_t cookie, const struct ofpbuf *);
+
+void
+ofg_flows_link_local(const struct eth_addr mac, struct in6_addr *lla)
+{
+    /* RFC 4291 appendix A: flip the universal/local bit, insert ff:fe. */
+    memset(lla, 0, sizeof *lla);
+    lla->s6_addr[0] = 0xfe;
+    lla->s6_addr[1] = 0x80;
+    lla->s6_addr[8] = mac.ea[0] ^ 0x02;
+    lla->s6_addr[9] = mac.ea[1];
+    lla->s6_addr[10] = mac.ea[2];
+    lla->s6_addr[11] = 0xff;
+    lla->s6_addr[12] = 0xfe;
+    lla->s6_addr[13] = mac.ea[3];
+    lla->s6_addr[14] = mac.ea[4];
+    lla->s6_addr[15] = mac.ea[5];
+}
 
 uint64_t
 ofg_flows_container_cookie(const struct ofg_container *c)
@@ -89,8 +111,16 @@ ofg_flows_add_container(const struct ofg_container *c, ofp_port_t port,
         ofg_flows_add_ipv4(&b);
         ofg_flows_add_ipv4_dest(&b);
     }
+    /* The guards against rogue servers and routers hold whatever the
+     * container's addresses, so they come first and unconditionally. */
+    ofg_flows_add_ipv6_guards(&b);
+    if (c->n_ipv6 && c->network->has_ipv6) {
+        ofg_flows_add_ipv6(&b);
+        ofg_flows_add_ipv6_dest(&b);
+        ofg_flows_add_icmp6(&b);
+    }
 
-    /* Priority 20, table 2: frames for the container's MAC go to its port,
+    /* Priority 20, table 3: frames for the container's MAC go to its port,
      * whatever the switch has learned.  Only checked frames get here. */
     match_init_catchall(&match);
     match_set_dl_dst(&match, c->mac);
@@ -99,7 +129,7 @@ ofg_flows_add_container(const struct ofg_container *c, ofp_port_t port,
     ofg_flow_builder_add(&b, OFG_TABLE_DELIVER, OFG_PRIO_DELIVER, &match,
                          &ofpacts);
 
-    /* Priority 5, tables 0 and 1: whatever the container sends that no
+    /* Priority 5, tables 0 to 2: whatever the container sends that no
      * rule above allowed is dropped, including all IPv6 until the IPv6
      * policy allows some of it, VLAN-tagged frames and foreign MACs. */
     match_init_catchall(&match);
@@ -255,7 +285,7 @@ ofg_flows_add_ipv4(struct ofg_flow_builder *b)
                              &ofpacts);
 
         /* Priority 25 (primary) or 10 (additional): IPv4 source binding;
-         * the destination is checked in table 1. */
+         * the destination is checked in table 2. */
         ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IP));
         match_set_nw_src_masked(&match, a->addr, mask);
         ofpbuf_clear(&ofpacts);
@@ -264,10 +294,26 @@ ofg_flows_add_ipv4(struct ofg_flow_builder *b)
                              i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
                              &match, &ofpacts);
     }
+
+    if (c->allow_dhcp) {
+        /* Priority 50: a DHCP client has no address yet: DISCOVER and
+         * REQUEST come from 0.0.0.0 to the broadcast address.  They are
+         * bound to the container's MAC like everything else. */
+        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IP));
+        match_set_nw_proto(&match, IPPROTO_UDP);
+        match_set_nw_src(&match, htonl(0));
+        match_set_nw_dst(&match, htonl(0xffffffff));
+        match_set_tp_src(&match, htons(68));
+        match_set_tp_dst(&match, htons(67));
+        ofpbuf_clear(&ofpacts);
+        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                             &ofpacts);
+    }
     ofpbuf_uninit(&ofpacts);
 }
 
-/* IPv4 destination checks (table 1): "gateway-only egress". */
+/* IPv4 destination checks (table 2): "gateway-only egress". */
 static void
 ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
 {
@@ -304,6 +350,19 @@ ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
                             be32_prefix_mask(net->subnet.plen));
     ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
                          &ofpacts);
+    if (c->allow_dhcp) {
+        /* Priority 150: a bound client renews by broadcast when its server
+         * does not answer (REBINDING), from its own address. */
+        struct match dhcp = match;
+        match_set_nw_dst(&dhcp, htonl(0xffffffff));
+        match_set_nw_proto(&dhcp, IPPROTO_UDP);
+        match_set_tp_src(&dhcp, htons(68));
+        match_set_tp_dst(&dhcp, htons(67));
+        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &dhcp,
+                             &ofpacts);
+        ofpbuf_clear(&ofpacts);
+    }
     if (!c->allow_multicast) {
         match_set_nw_dst(&match, htonl(0xffffffff));
         ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
@@ -326,6 +385,273 @@ ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
     ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_ADDRESS, &match,
                          &ofpacts);
     ofpbuf_uninit(&ofpacts);
+}
+
+/* IPv6 guards (table 0, priority 100): a container never acts as a router
+ * or a DHCPv6 server. */
+static void
+ofg_flows_add_ipv6_guards(struct ofg_flow_builder *b)
+{
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
+    /* Router advertisements (134) and redirects (137), from any source
+     * MAC or address: they would reroute or renumber the neighbours. */
+    static const uint8_t types[] = { 134, 137 };
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        ofg_match_icmp6(&match, b->port, types[i]);
+        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_GUARD, &match,
+                             &ofpacts);
+    }
+
+    /* DHCPv6 server and relay messages come from UDP port 547. */
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    match_set_nw_proto(&match, IPPROTO_UDP);
+    match_set_tp_src(&match, htons(547));
+    ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* IPv6 source binding (table 0): the container's addresses and prefixes,
+ * and the link-local address derived from its MAC.  ICMPv6 from them goes
+ * to table 1 for the neighbour discovery checks. */
+static void
+ofg_flows_add_ipv6(struct ofg_flow_builder *b)
+{
+    const struct ofg_container *c = b->c;
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
+    struct ofg_ipv6_prefix lla = { .plen = 128 };
+    ofg_flows_link_local(c->mac, &lla.addr);
+
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
+        struct in6_addr mask = ipv6_create_mask(a->plen);
+
+        /* Priority 50: ICMPv6, to be checked in table 1. */
+        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_src_masked(&match, &a->addr, &mask);
+        match_set_nw_proto(&match, IPPROTO_ICMPV6);
+        ofpbuf_clear(&ofpacts);
+        ofg_put_goto(&ofpacts, OFG_TABLE_ICMP6);
+        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                             &ofpacts);
+
+        /* Priority 25 (primary) or 10: the rest, to the destination
+         * checks. */
+        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_src_masked(&match, &a->addr, &mask);
+        ofpbuf_clear(&ofpacts);
+        ofg_put_goto(&ofpacts, OFG_TABLE_DEST);
+        ofg_flow_builder_add(b, OFG_TABLE_SOURCE,
+                             i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
+                             &match, &ofpacts);
+    }
+
+    /* Priority 50: duplicate address detection sends neighbour
+     * solicitations, and MLD reports, from the unspecified address before
+     * the container owns any address.  Table 1 checks them. */
+    ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
+    match_set_ipv6_src(&match, &in6addr_any);
+    match_set_nw_proto(&match, IPPROTO_ICMPV6);
+    ofpbuf_clear(&ofpacts);
+    ofg_put_goto(&ofpacts, OFG_TABLE_ICMP6);
+    ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                         &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* IPv6 destination checks (table 2), as for IPv4. */
+static void
+ofg_flows_add_ipv6_dest(struct ofg_flow_builder *b)
+{
+    const struct ofg_container *c = b->c;
+    const struct ofg_network *net = c->network;
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
+    /* Priority 150: to the gateway. */
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    match_set_ipv6_dst(&match, &net->gateway6);
+    if (net->has_gateway_mac) {
+        match_set_dl_dst(&match, net->gateway_mac);
+    }
+    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                         &ofpacts);
+
+    if (c->allow_dhcp) {
+        /* Priority 150: DHCPv6 client messages go to the
+         * All_DHCP_Relay_Agents_and_Servers group, ff02::1:2. */
+        static const struct in6_addr servers = { { {
+            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x02
+        } } };
+        match_init_catchall(&match);
+        match_set_in_port(&match, b->port);
+        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_dst(&match, &servers);
+        match_set_nw_proto(&match, IPPROTO_UDP);
+        match_set_tp_src(&match, htons(546));
+        match_set_tp_dst(&match, htons(547));
+        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 100: no direct traffic to neighbours, whether by their
+     * subnet or their link-local addresses, and no multicast unless
+     * allowed (neighbour discovery and MLD went through table 1). */
+    ofpbuf_clear(&ofpacts);
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    struct in6_addr mask = ipv6_create_mask(net->subnet6.plen);
+    match_set_ipv6_dst_masked(&match, &net->subnet6.addr, &mask);
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+
+    struct in6_addr ll = IN6ADDR_ANY_INIT;
+    ll.s6_addr[0] = 0xfe;
+    ll.s6_addr[1] = 0x80;
+    mask = ipv6_create_mask(10);
+    match_set_ipv6_dst_masked(&match, &ll, &mask);
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+
+    if (!c->allow_multicast) {
+        struct in6_addr mc = IN6ADDR_ANY_INIT;
+        mc.s6_addr[0] = 0xff;
+        mask = ipv6_create_mask(8);
+        match_set_ipv6_dst_masked(&match, &mc, &mask);
+        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 10: routed. */
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    if (net->has_gateway_mac) {
+        match_set_dl_dst(&match, net->gateway_mac);
+    }
+    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_ADDRESS, &match,
+                         &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* ICMPv6 checks (table 1), for ICMPv6 whose source table 0 accepted. */
+static void
+ofg_flows_add_icmp6(struct ofg_flow_builder *b)
+{
+    const struct ofg_container *c = b->c;
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+
+    /* Priority 50: neighbour solicitations with the container's own
+     * link-layer address as source option, or none (DAD must have none).
+     * Hop limit 255 proves they were not routed (RFC 4861 7.1.1). */
+    static const struct eth_addr zero = ETH_ADDR_C(00,00,00,00,00,00);
+    const struct eth_addr *llas[] = { &c->mac, &zero };
+    for (size_t i = 0; i < ARRAY_SIZE(llas); i++) {
+        ofg_match_icmp6(&match, b->port, 135);
+        match_set_icmp_code(&match, 0);
+        match_set_nw_ttl(&match, 255);
+        match_set_arp_sha(&match, *llas[i]);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 50: neighbour advertisements only for addresses the
+     * container owns, with its own link-layer address or none. */
+    struct ofg_ipv6_prefix lla = { .plen = 128 };
+    ofg_flows_link_local(c->mac, &lla.addr);
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
+        struct in6_addr mask = ipv6_create_mask(a->plen);
+        for (size_t j = 0; j < ARRAY_SIZE(llas); j++) {
+            ofg_match_icmp6(&match, b->port, 136);
+            match_set_icmp_code(&match, 0);
+            match_set_nw_ttl(&match, 255);
+            match_set_nd_target_masked(&match, &a->addr, &mask);
+            match_set_arp_tha(&match, *llas[j]);
+            ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
+                                 &ofpacts);
+        }
+    }
+
+    /* Priority 50: router solicitations (hop limit 255) and MLD reports
+     * and dones (131, 132, 143), which hosts must send to join the
+     * solicited-node groups neighbour discovery needs. */
+    ofg_match_icmp6(&match, b->port, 133);
+    match_set_icmp_code(&match, 0);
+    match_set_nw_ttl(&match, 255);
+    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match, &ofpacts);
+    static const uint8_t mld[] = { 131, 132, 143 };
+    for (size_t i = 0; i < ARRAY_SIZE(mld); i++) {
+        ofg_match_icmp6(&match, b->port, mld[i]);
+        match_set_icmp_code(&match, 0);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 25: any other neighbour-discovery message, of any code,
+     * fails the checks above and is dropped: solicitations and
+     * advertisements with foreign link-layer addresses or targets, or
+     * routed ones; MLD queries (130). */
+    ofpbuf_clear(&ofpacts);
+    static const uint8_t nd[] = { 130, 133, 135, 136 };
+    for (size_t i = 0; i < ARRAY_SIZE(nd); i++) {
+        ofg_match_icmp6(&match, b->port, nd[i]);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_PRIMARY, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 10: other ICMPv6 (echo, errors) is ordinary traffic, only
+     * from a bound source address (the unspecified address may send
+     * nothing else), to the destination checks. */
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
+        struct in6_addr mask = ipv6_create_mask(a->plen);
+        match_init_catchall(&match);
+        match_set_in_port(&match, b->port);
+        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+        match_set_nw_proto(&match, IPPROTO_ICMPV6);
+        match_set_ipv6_src_masked(&match, &a->addr, &mask);
+        ofpbuf_clear(&ofpacts);
+        ofg_put_goto(&ofpacts, OFG_TABLE_DEST);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ADDRESS, &match,
+                             &ofpacts);
+    }
+
+    /* Priority 5: the rest (ICMPv6 from the unspecified address). */
+    ofpbuf_clear(&ofpacts);
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_PORT_DROP, &match,
+                         &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Initializes 'match' to ICMPv6 of 'type' on 'port'. */
+static void
+ofg_match_icmp6(struct match *match, ofp_port_t port, uint8_t type)
+{
+    match_init_catchall(match);
+    match_set_in_port(match, port);
+    match_set_dl_type(match, htons(ETH_TYPE_IPV6));
+    match_set_nw_proto(match, IPPROTO_ICMPV6);
+    match_set_icmp_type(match, type);
 }
 
 static void

@@ -13,7 +13,10 @@
 # 'set -u' clean.
 #
 # Functions:
-#   ofg_sb_start DIR [--netns NAME]   create DIR and start both daemons
+#   ofg_sb_start DIR [--netns NAME]   create DIR and start both daemons; with
+#                                     --netns, ovs-vswitchd runs in netns NAME
+#                                     (created if missing, never deleted:
+#                                     the caller owns it)
 #   ofg_sb_env DIR                    export the environment for DIR only
 #   ofg_sb_add_bridge BR [dummy|netdev] [DPID]
 #   ofg_sb_add_port BR PORT OFPORT [TYPE]
@@ -426,19 +429,32 @@ ofg_sb_receive() {
     ovs-appctl netdev-dummy/receive "$@"
 }
 
-# ofg_sb__logged_port LOG SKIP: the port of the last "listening on
-# ptcp:PORT:127.0.0.1" line after the first SKIP lines of LOG (empty if none).
+# ofg_sb__logged_port LOG SKIP: the port ofguard bound, from the lines after
+# the first SKIP of LOG (empty if not logged yet).  Preferred: ofguard's own
+# "listening on ptcp:PORT:127.0.0.1" with a real PORT.  Fallback: OVS's
+# socket_util line "0:127.0.0.1: listening on port PORT", which is what an
+# OVS-library daemon logs for ptcp:0 when it reports the requested name
+# ("ptcp:0:127.0.0.1") rather than the bound one (OVS's own tests parse it
+# the same way).
 ofg_sb__logged_port() {
-    tail -n +"$(($2 + 1))" "$1" 2>/dev/null |
-        sed -n 's/.*listening on ptcp:\([0-9][0-9]*\):127\.0\.0\.1.*/\1/p' |
-        grep -v '^0$' | tail -n 1
+    local lines port
+    lines=$(tail -n +"$(($2 + 1))" "$1" 2>/dev/null) || return 0
+    port=$(printf '%s\n' "$lines" |
+           sed -n 's/.*listening on ptcp:\([0-9][0-9]*\):127\.0\.0\.1.*/\1/p' |
+           grep -v '^0$' | tail -n 1)
+    if [ -z "$port" ]; then
+        port=$(printf '%s\n' "$lines" |
+               sed -n 's/.*|socket_util|.*127\.0\.0\.1: listening on port \([0-9][0-9]*\)$/\1/p' |
+               tail -n 1)
+    fi
+    printf '%s\n' "$port"
 }
 
 # ofg_sb_start_ofguard CONFIG [ARG...]: starts $OFGUARD detached in the
 # sandbox, listening on an ephemeral port, and sets OFG_SB_OFGUARD_PORT to the
 # port it bound.  ofguard is an OVS-library daemon, so it is assumed to put
 # ofguard.pid, ofguard.PID.ctl and ofguard.log in OVS_RUNDIR/OVS_LOGDIR and to
-# log "listening on ptcp:PORT:127.0.0.1" with the real port.
+# log the port it bound (see ofg_sb__logged_port).
 ofg_sb_start_ofguard() {
     local config=${1:-} log skip port=''
     [ -n "$config" ] || { ofg_sb__msg "usage: ofg_sb_start_ofguard CONFIG [ARG...]"; return 1; }

@@ -127,7 +127,7 @@ ofg_wait_sync() {
     fi
     ofg_n_failed=$((ofg_n_failed + 1))
     echo "FAIL - switches not in sync after ${timeout}s; ovs-appctl -t ofguard status:"
-    printf '%s\n' "$ofg_status" | sed 's/^/    /'
+    printf '%s\n' "${ofg_status:-(no output)}" | sed 's/^/    /'
     return 1
 }
 

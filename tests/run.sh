@@ -14,6 +14,11 @@
 # Exit status of a test: 0 pass, 77 skip (reason on its last output line),
 # anything else fail.
 
+# Re-exec under bash when started as "sh tests/run.sh" (arrays, wait -n).
+if [ -z "${BASH_VERSION:-}" ]; then
+    exec bash "$0" "$@"
+fi
+
 set -u
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)

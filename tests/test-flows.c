@@ -116,11 +116,11 @@ test_compile(void)
                       &table);
     char *flows = format_table(&table);
 
-    /* vm1: 3 ARP, 1 DHCP guard, 3 IP source, 1 delivery, 2 port drops,
-     * 1 gateway, 3 destination guards, 1 routed. */
+    /* vm1: 3 ARP, 1 DHCP guard, 3 IPv6 guards, 3 IP source, 1 delivery,
+     * 2 port drops, 1 gateway, 3 destination guards, 1 routed. */
     const struct ofg_flow_group *g = ofg_flow_table_find_group(
         &table, OFG_COOKIE_TAG | 0x5a01);
-    CHECK(g && ovs_list_size(&g->flows) == 15);
+    CHECK(g && ovs_list_size(&g->flows) == 18);
 
     /* ARP binding checks arp_sha as well as dl_src. */
     CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=0,priority=50,arp,"
@@ -128,26 +128,26 @@ test_compile(void)
                    "arp_spa=10.10.20.10,arp_sha=00:16:3e:28:73:b3"));
     CHECK(has_flow(flows, "priority=25,ip,in_port=2,vlan_tci=0x0000/0x1fff,"
                    "dl_src=00:16:3e:28:73:b3,nw_src=10.10.20.10 "
-                   "actions=goto_table:1")
+                   "actions=goto_table:2")
           || has_flow(flows, "priority=25,ip,in_port=2,vlan_tci=0x0000/0x1fff,"
                       "dl_src=00:16:3e:28:73:b3,nw_src=10.10.20.10,"
-                      "actions=goto_table:1"));
+                      "actions=goto_table:2"));
     CHECK(has_flow(flows, "nw_src=192.0.2.0/28"));
     /* Gateway with gateway_mac for db1. */
-    CHECK(has_flow(flows, "table=1,priority=150,ip,in_port=4,"
+    CHECK(has_flow(flows, "table=2,priority=150,ip,in_port=4,"
                    "dl_dst=02:00:0a:0a:1e:01,nw_dst=10.10.30.1,"
-                   "actions=goto_table:2"));
-    CHECK(has_flow(flows, "table=1,priority=100,ip,in_port=2,"
+                   "actions=goto_table:3"));
+    CHECK(has_flow(flows, "table=2,priority=100,ip,in_port=2,"
                    "nw_dst=10.10.20.0/24,actions=drop"));
     CHECK(has_flow(flows, "table=0,priority=100,udp,in_port=2,"
                    "vlan_tci=0x0000/0x1fff,dl_src=00:16:3e:28:73:b3,tp_src=67,"
                    "actions=drop"));
-    CHECK(has_flow(flows, "table=2,priority=20,dl_dst=00:16:3e:28:73:b3,"
+    CHECK(has_flow(flows, "table=3,priority=20,dl_dst=00:16:3e:28:73:b3,"
                    "actions=output:2"));
     CHECK(has_flow(flows, "table=0,priority=1,in_port=1,"
-                   "actions=goto_table:2"));
+                   "actions=goto_table:3"));
     CHECK(has_flow(flows, "table=0,priority=1,in_port=LOCAL,"
-                   "actions=goto_table:2"));
+                   "actions=goto_table:3"));
     /* No flow sends anything anywhere from table 0 without a goto. */
     CHECK(!has_flow(flows, "table=0,priority=5,in_port=2,actions=NORMAL"));
 
@@ -260,7 +260,7 @@ test_diff(void)
     const struct ofg_flow_group *g = ofg_flow_table_find_group(&installed,
                                                                vm1_cookie);
     size_t n_vm1 = g ? ovs_list_size(&g->flows) : 0;
-    CHECK(n_vm1 == 15);
+    CHECK(n_vm1 == 18);
     ofg_flow_table_remove_group(&desired, vm1_cookie);
     ofg_flow_changes_init(&ch);
     ofg_flow_table_diff_groups(&desired, &installed, &vm1_cookie, 1, &ch);
