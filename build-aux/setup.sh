@@ -45,9 +45,13 @@ if test ! -x configure || test configure.ac -nt configure \
    || test m4/ofguard.m4 -nt configure; then
     autoreconf -fi >&2
 fi
-if test ! -f Makefile || test configure -nt Makefile; then
+# Configure again when the OVS build it points at changed (a new cache).
+if test ! -f Makefile || test configure -nt Makefile \
+   || ! grep -q "^OVSDIR = $ovsdir\$" Makefile; then
     ./configure --with-ovs-source="$ovsdir" --with-ovs-build="$ovsdir" \
         "$@" >&2
+    # Objects built against another OVS tree must not be reused.
+    make clean >&2
 fi
 make -j"$(nproc)" >&2
 make -j"$(nproc)" check_PROGRAMS="tests/test-config tests/test-flows" \

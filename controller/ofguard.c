@@ -88,7 +88,9 @@ main(int argc, char *argv[])
     struct svec listens = SVEC_EMPTY_INITIALIZER;
     struct svec connects = SVEC_EMPTY_INITIALIZER;
 
-    set_program_name(argv[0]);
+    /* Not set_program_name(), which would make "ovs-appctl version" report
+     * OVS's version as ofguard's. */
+    ovs_set_program_name(argv[0], OFGUARD_VERSION);
     service_start(&argc, &argv);
     parse_options(argc, argv, &listens, &connects);
     argc -= optind;
@@ -562,7 +564,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case 'V':
             printf("ofguard %s (Open vSwitch library %s)\n", OFGUARD_VERSION,
-                   ovs_get_program_version());
+                   VERSION);
             exit(EXIT_SUCCESS);
 
         VLOG_OPTION_HANDLERS

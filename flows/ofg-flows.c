@@ -341,7 +341,8 @@ ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
                          &ofpacts);
 
     /* Priority 100: no direct traffic to neighbours in the subnet, and no
-     * broadcast or multicast unless allowed. */
+     * broadcast or multicast unless allowed.  (The subnet rule comes first
+     * in the code but the subnet and multicast ranges never overlap.) */
     ofpbuf_clear(&ofpacts);
     match_init_catchall(&match);
     match_set_in_port(&match, b->port);
@@ -363,15 +364,18 @@ ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
                              &ofpacts);
         ofpbuf_clear(&ofpacts);
     }
-    if (!c->allow_multicast) {
-        match_set_nw_dst(&match, htonl(0xffffffff));
-        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                             &ofpacts);
-        match_set_nw_dst_masked(&match, htonl(0xe0000000),
-                                htonl(0xf0000000));
-        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                             &ofpacts);
+    /* Broadcast and multicast are dropped, or, where allowed, sent on
+     * here whatever the gateway MAC (they are not addressed to it). */
+    if (c->allow_multicast) {
+        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
     }
+    match_set_nw_dst(&match, htonl(0xffffffff));
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+    match_set_nw_dst_masked(&match, htonl(0xe0000000), htonl(0xf0000000));
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+    ofpbuf_clear(&ofpacts);
 
     /* Priority 10: anything else is routed, so it goes to the gateway's
      * MAC when the config knows it. */
@@ -526,14 +530,16 @@ ofg_flows_add_ipv6_dest(struct ofg_flow_builder *b)
     ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
                          &ofpacts);
 
-    if (!c->allow_multicast) {
-        struct in6_addr mc = IN6ADDR_ANY_INIT;
-        mc.s6_addr[0] = 0xff;
-        mask = ipv6_create_mask(8);
-        match_set_ipv6_dst_masked(&match, &mc, &mask);
-        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                             &ofpacts);
+    struct in6_addr mc = IN6ADDR_ANY_INIT;
+    mc.s6_addr[0] = 0xff;
+    mask = ipv6_create_mask(8);
+    match_set_ipv6_dst_masked(&match, &mc, &mask);
+    if (c->allow_multicast) {
+        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
     }
+    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+    ofpbuf_clear(&ofpacts);
 
     /* Priority 10: routed. */
     match_init_catchall(&match);
@@ -558,10 +564,53 @@ ofg_flows_add_icmp6(struct ofg_flow_builder *b)
     struct match match;
     ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
 
-    /* Priority 50: neighbour solicitations with the container's own
-     * link-layer address as source option, or none (DAD must have none).
-     * Hop limit 255 proves they were not routed (RFC 4861 7.1.1). */
+    /* Priority 150 and 100: from the unspecified address, a container
+     * may only probe its own addresses (duplicate address detection: a
+     * solicitation without link-layer option), solicit routers and send
+     * MLD reports.  A
+     * probe for a neighbour's address would let it answer the neighbour's
+     * own probe and keep it from ever using its address. */
+    struct ofg_ipv6_prefix lla = { .plen = 128 };
+    ofg_flows_link_local(c->mac, &lla.addr);
     static const struct eth_addr zero = ETH_ADDR_C(00,00,00,00,00,00);
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
+        struct in6_addr mask = ipv6_create_mask(a->plen);
+        ofg_match_icmp6(&match, b->port, 135);
+        match_set_ipv6_src(&match, &in6addr_any);
+        match_set_icmp_code(&match, 0);
+        match_set_nw_ttl(&match, 255);
+        match_set_arp_sha(&match, zero);
+        match_set_nd_target_masked(&match, &a->addr, &mask);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GATEWAY, &match,
+                             &ofpacts);
+    }
+    static const uint8_t mld[] = { 131, 132, 143 };
+    for (size_t i = 0; i <= ARRAY_SIZE(mld); i++) {
+        /* The extra round is for router solicitations, which RFC 4861
+         * 6.3.7 lets a host send before it has an address. */
+        bool rs = i == ARRAY_SIZE(mld);
+        ofg_match_icmp6(&match, b->port, rs ? 133 : mld[i]);
+        match_set_ipv6_src(&match, &in6addr_any);
+        match_set_icmp_code(&match, 0);
+        if (rs) {
+            match_set_nw_ttl(&match, 255);
+        }
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GATEWAY, &match,
+                             &ofpacts);
+    }
+    ofpbuf_clear(&ofpacts);
+    match_init_catchall(&match);
+    match_set_in_port(&match, b->port);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    match_set_ipv6_src(&match, &in6addr_any);
+    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GUARD, &match,
+                         &ofpacts);
+    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
+
+    /* Priority 50: neighbour solicitations with the container's own
+     * link-layer address as source option, or none.
+     * Hop limit 255 proves they were not routed (RFC 4861 7.1.1). */
     const struct eth_addr *llas[] = { &c->mac, &zero };
     for (size_t i = 0; i < ARRAY_SIZE(llas); i++) {
         ofg_match_icmp6(&match, b->port, 135);
@@ -574,8 +623,6 @@ ofg_flows_add_icmp6(struct ofg_flow_builder *b)
 
     /* Priority 50: neighbour advertisements only for addresses the
      * container owns, with its own link-layer address or none. */
-    struct ofg_ipv6_prefix lla = { .plen = 128 };
-    ofg_flows_link_local(c->mac, &lla.addr);
     for (size_t i = 0; i <= c->n_ipv6; i++) {
         const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
         struct in6_addr mask = ipv6_create_mask(a->plen);
@@ -597,7 +644,6 @@ ofg_flows_add_icmp6(struct ofg_flow_builder *b)
     match_set_icmp_code(&match, 0);
     match_set_nw_ttl(&match, 255);
     ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match, &ofpacts);
-    static const uint8_t mld[] = { 131, 132, 143 };
     for (size_t i = 0; i < ARRAY_SIZE(mld); i++) {
         ofg_match_icmp6(&match, b->port, mld[i]);
         match_set_icmp_code(&match, 0);
@@ -634,7 +680,7 @@ ofg_flows_add_icmp6(struct ofg_flow_builder *b)
                              &ofpacts);
     }
 
-    /* Priority 5: the rest (ICMPv6 from the unspecified address). */
+    /* Priority 5: the rest. */
     ofpbuf_clear(&ofpacts);
     match_init_catchall(&match);
     match_set_in_port(&match, b->port);

@@ -1,0 +1,142 @@
+#!/bin/bash
+# bench.sh: cold install, no-op resync and one-container reload of N
+# containers (default 10,000) on one dummy-datapath bridge, by ofguard, side
+# by side with "ovs-ofctl --bundle add-flows" of the very same flows (from
+# "ofguard --compile") measured in the same run on the same switch.
+#
+# Usage: tests/bench.sh [N]      (after build-aux/setup.sh or tests/run-all.sh)
+#
+# Not part of the test suite: timings are figures to compare, not pass/fail.
+
+set -eu
+N=${1:-10000}
+OFG_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+OFGUARD=${OFGUARD:-$OFG_SRCDIR/controller/ofguard}
+export OFGUARD
+# shellcheck source=../ovs-sandbox/sandbox-lib.sh
+. "$OFG_SRCDIR/ovs-sandbox/sandbox-lib.sh"
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ofg-bench.XXXXXX")
+trap 'ofg_sb_stop_ofguard; ofg_sb_stop; rm -rf "$dir"' EXIT
+ofg_sb_start "$dir"
+ofg_sb_add_bridge br0 dummy 00000000000000b0
+ofg_sb_add_port br0 eth0 1
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc; }
+
+echo "bench: $N containers: adding $N dummy ports..." >&2
+# Ports in batches: one ovsdb transaction each.
+i=1
+while [ "$i" -le "$N" ]; do
+    args=()
+    end=$((i + 999))
+    [ "$end" -gt "$N" ] && end=$N
+    for j in $(seq "$i" "$end"); do
+        args+=(-- add-port br0 "p$j" -- set interface "p$j" type=dummy
+               "ofport_request=$((j + 1))")
+    done
+    ovs-vsctl "${args[@]}"
+    i=$((end + 1))
+done
+
+# The config: N containers, each with a primary and an additional address
+# (the seed slide's "one extra IP each"), on /16 networks of 250 each.
+cfg=$dir/bench.json
+/usr/bin/python3 - "$N" > "$cfg" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+nets, cont = {}, {}
+for i in range(n):
+    net = i // 250
+    name = "net%d" % net
+    if name not in nets:
+        nets[name] = {"subnet": "10.%d.%d.0/24" % (net // 256, net % 256),
+                      "gateway": "10.%d.%d.1" % (net // 256, net % 256)}
+    host = i % 250 + 2
+    pre = "10.%d.%d." % (net // 256, net % 256)
+    cont["c%d" % i] = {"port": "p%d" % (i + 1), "network": name,
+                       "mac": "02:00:%02x:%02x:%02x:%02x" % (
+                           (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255,
+                           i & 255),
+                       "ipv4": [pre + str(host), "172.%d.%d.%d" % (
+                           16 + (i >> 16), (i >> 8) & 255, i & 255)],
+                       "cookie": "0x%x" % (i + 1)}
+json.dump({"networks": nets,
+           "switches": {"host1": {"datapath_id": "00000000000000b0",
+                                  "trusted_ports": ["eth0", "LOCAL"]}},
+           "containers": cont}, sys.stdout, indent=1)
+PY
+
+flows=$dir/flows.txt
+t0=$(now)
+"$OFGUARD" --compile --switch=host1 "$cfg" > "$flows"
+t1=$(now)
+n_flows=$(wc -l < "$flows")
+compile_s=$(elapsed "$t0" "$t1")
+
+# Baseline: ovs-ofctl --bundle add-flows of the same flows.
+t0=$(now)
+ovs-ofctl -O OpenFlow13 --bundle add-flows br0 "$flows"
+t1=$(now)
+ofctl_s=$(elapsed "$t0" "$t1")
+installed=$(ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c cookie=)
+echo "bench: ovs-ofctl installed $installed flows" >&2
+ovs-ofctl -O OpenFlow13 del-flows br0
+
+# ofguard: cold install, timed from the switch connecting to "in sync" by
+# ofguard's own log timestamps.
+log=$dir/ofguard.log
+ofg_sb_start_ofguard "$cfg"
+port=$OFG_SB_OFGUARD_PORT
+log_time() {    # prints the epoch seconds of the Nth log line matching $1
+    grep "$1" "$log" | sed -n "${2}p" | cut -d'|' -f1 \
+        | xargs -I{} date -d {} +%s.%N
+}
+wait_log() {    # waits until $1 matches $2 times in the log (bounded)
+    local k
+    for k in $(seq 600); do
+        [ "$(grep -c "$1" "$log")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    echo "bench: timed out waiting for '$1'" >&2
+    return 1
+}
+ofg_sb_set_controller br0 "tcp:127.0.0.1:$port"
+wait_log "in sync" 1
+cold_s=$(elapsed "$(log_time 'switch connected' 1)" "$(log_time 'in sync' 1)")
+installed2=$(ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c cookie=)
+rss_kb=$(ps -o rss= -p "$(cat "$dir/ofguard.pid")")
+
+# Restart ofguard: it must read the flows back and change nothing.
+ofg_sb_stop_ofguard
+mv "$log" "$log.cold"       # so that the counts below are this run's
+ofg_sb_start_ofguard "$cfg"
+port=$OFG_SB_OFGUARD_PORT
+ofg_sb_set_controller br0 "tcp:127.0.0.1:$port"
+wait_log "ofguard flows" 1
+resync_s=$(elapsed "$(log_time 'switch connected' 1)" \
+                   "$(log_time 'ofguard flows' 1)")
+sleep 0.5
+rounds=$(grep -c "update round" "$log" || true)
+
+# One container changed in N: reload.
+sed -i '0,/"172\.16\.0\.1"/s//"172.31.255.254"/' "$cfg"
+t0=$(now)
+ovs-appctl -t ofguard reload > /dev/null
+wait_log "in sync" 1
+t1=$(now)
+reload_s=$(elapsed "$t0" "$t1")
+round=$(grep "update round" "$log" | tail -1 | sed 's/.*update round [0-9]*: //')
+
+printf '\n%-58s %12s\n' "ofguard benchmark: $N containers, $n_flows flows" "seconds"
+printf '%-58s %12.3f\n' "ofguard --compile (config -> flows text)" "$compile_s"
+printf '%-58s %12.3f\n' "baseline: ovs-ofctl --bundle add-flows ($installed flows)" "$ofctl_s"
+printf '%-58s %12.3f\n' "ofguard cold install, connect -> in sync ($installed2 flows)" "$cold_s"
+printf '%-58s %12.3f\n' "ofguard restart: connect -> flows read and diffed" "$resync_s"
+printf '%-58s %12s\n' "  update rounds after restart (0 = nothing re-sent)" "$rounds"
+printf '%-58s %12.3f\n' "reload, 1 container changed: reload -> in sync" "$reload_s"
+printf '%-58s %12s\n' "  flow mods sent for it" "$round"
+printf '%-58s %12s\n' "ofguard resident memory (KiB) after cold install" "$rss_kb"
+printf 'ratio cold install / ovs-ofctl --bundle: %.2f\n' \
+       "$(echo "$cold_s / $ofctl_s" | bc -l)"
