@@ -863,13 +863,22 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
                          oh->xid == r->open_xid ? "open" : "commit",
                          error_name);
         r->failed = true;
+    } else if ((sw->state == S_FEATURES && oh->xid == sw->features_xid)
+               || (sw->state == S_PORTS && oh->xid == sw->ports_xid)
+               || (sw->state == S_DUMP && oh->xid == sw->dump_xid)) {
+        /* Without the answer we cannot go on; start over later. */
+        ofg_sw_set_error(sw, "switch refused a request: %s", error_name);
+        ofg_sw_round_failed(sw);
     } else {
-        ofg_sw_set_error(sw, "switch sent error %s", error_name);
-        if (sw->state == S_FEATURES || sw->state == S_PORTS
-            || sw->state == S_DUMP) {
-            /* Without the answer we cannot go on; start over later. */
-            ofg_sw_round_failed(sw);
+        /* Not about anything ofguard is waiting for (a late answer to an
+         * earlier connection's request, or a confused switch): noted, not
+         * acted on. */
+        VLOG_WARN_RL(&rl, "%s: ignoring error %s with unknown xid %#"PRIx32,
+                     ofg_sw_name(sw), error_name, xid);
+        if (error) {
+            ofpbuf_uninit(&payload);
         }
+        return;
     }
     VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
     if (error) {

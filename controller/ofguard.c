@@ -177,7 +177,9 @@ main(int argc, char *argv[])
             struct vconn *vconn;
             retval = pvconn_accept(listeners[i], &vconn);
             if (!retval) {
-                VLOG_INFO("%s: switch connected", vconn_get_name(vconn));
+                /* For pssl: the TLS handshake is still to come, so this is
+                 * not yet a switch ofguard trusts. */
+                VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
                 add_switch(ofg_sw_create_passive(vconn, config));
             } else if (retval != EAGAIN) {
                 VLOG_WARN("%s: accept failed (%s)",
@@ -526,19 +528,21 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         switch (c) {
         case OPT_LISTEN:
-            if (strncmp(optarg, "ptcp:", 5) && strncmp(optarg, "pssl:", 5)
-                && strncmp(optarg, "punix:", 6)) {
-                ovs_fatal(0, "--listen=%s: expected ptcp:, pssl: or punix:",
-                          optarg);
+            if ((strncmp(optarg, "ptcp:", 5) && strncmp(optarg, "pssl:", 5)
+                 && strncmp(optarg, "punix:", 6))
+                || pvconn_verify_name(optarg)) {
+                ovs_fatal(0, "--listen=%s: expected ptcp:[PORT][:IP], "
+                          "pssl:[PORT][:IP] or punix:FILE", optarg);
             }
             svec_add(listens, optarg);
             break;
 
         case OPT_CONNECT:
-            if (strncmp(optarg, "tcp:", 4) && strncmp(optarg, "ssl:", 4)
-                && strncmp(optarg, "unix:", 5)) {
-                ovs_fatal(0, "--connect=%s: expected tcp:, ssl: or unix:",
-                          optarg);
+            if ((strncmp(optarg, "tcp:", 4) && strncmp(optarg, "ssl:", 4)
+                 && strncmp(optarg, "unix:", 5))
+                || vconn_verify_name(optarg)) {
+                ovs_fatal(0, "--connect=%s: expected tcp:IP[:PORT], "
+                          "ssl:IP[:PORT] or unix:FILE", optarg);
             }
             svec_add(connects, optarg);
             break;
