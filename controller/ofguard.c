@@ -121,6 +121,7 @@ main(int argc, char *argv[])
     char *error = ofg_config_read(config_file, &config);
     if (error) {
         fputs(error, stderr);
+        free(error);
         ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
     }
 

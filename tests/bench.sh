@@ -17,7 +17,12 @@ export OFGUARD
 . "$OFG_SRCDIR/ovs-sandbox/sandbox-lib.sh"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ofg-bench.XXXXXX")
-trap 'ofg_sb_stop_ofguard; ofg_sb_stop; rm -rf "$dir"' EXIT
+if [ -z "${OFG_BENCH_KEEP:-}" ]; then
+    trap 'ofg_sb_stop_ofguard; ofg_sb_stop; rm -rf "$dir"' EXIT
+fi
+# No per-message debug logging in the switch: it would dominate the timings.
+OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
+export OFG_SB_VSWITCHD_ARGS
 ofg_sb_start "$dir"
 ofg_sb_add_bridge br0 dummy 00000000000000b0
 ofg_sb_add_port br0 eth0 1
@@ -106,16 +111,18 @@ log_time() {    # prints the epoch seconds of the Nth log line matching $1
 }
 wait_log() {    # waits until $1 matches $2 times in the log (bounded)
     local k
-    for k in $(seq 600); do
+    for k in $(seq 6000); do
         [ "$(grep -c "$1" "$log")" -ge "$2" ] && return 0
         sleep 0.1
     done
-    echo "bench: timed out waiting for '$1'" >&2
+    echo "bench: timed out waiting for '$1'; ofguard's status and logs:" >&2
+    ovs-appctl -t ofguard status >&2 || true
+    tail -n 20 "$log" "$dir/ovs-vswitchd.log" >&2
     return 1
 }
-ofg_sb_set_controller br0 "tcp:127.0.0.1:$port"
+ovs-vsctl --no-wait --timeout=300 set-controller br0 "tcp:127.0.0.1:$port"
 wait_log "in sync" 1
-cold_s=$(elapsed "$(log_time 'connection accepted' 1)" "$(log_time 'in sync' 1)")
+cold_s=$(elapsed "$(log_time 'connected, datapath ID' 1)" "$(log_time 'in sync' 1)")
 installed2=$(ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c cookie=)
 rss_kb=$(ps -o rss= -p "$(cat "$dir/ofguard.pid")")
 
@@ -124,9 +131,9 @@ ofg_sb_stop_ofguard
 mv "$log" "$log.cold"       # so that the counts below are this run's
 ofg_sb_start_ofguard "$cfg"
 port=$OFG_SB_OFGUARD_PORT
-ofg_sb_set_controller br0 "tcp:127.0.0.1:$port"
+ovs-vsctl --no-wait --timeout=300 set-controller br0 "tcp:127.0.0.1:$port"
 wait_log "ofguard flows" 1
-resync_s=$(elapsed "$(log_time 'connection accepted' 1)" \
+resync_s=$(elapsed "$(log_time 'connected, datapath ID' 1)" \
                    "$(log_time 'ofguard flows' 1)")
 sleep 0.5
 rounds=$(grep -c "update round" "$log" || true)
@@ -143,8 +150,8 @@ round=$(grep "update round" "$log" | tail -1 | sed 's/.*update round [0-9]*: //'
 printf '\n%-58s %12s\n' "ofguard benchmark: $N containers, $n_flows flows" "seconds"
 printf '%-58s %12.3f\n' "ofguard --compile (config -> flows text)" "$compile_s"
 printf '%-58s %12.3f\n' "baseline: ovs-ofctl --bundle add-flows ($installed flows)" "$ofctl_s"
-printf '%-58s %12.3f\n' "ofguard cold install, connect -> in sync ($installed2 flows)" "$cold_s"
-printf '%-58s %12.3f\n' "ofguard restart: connect -> flows read and diffed" "$resync_s"
+printf '%-58s %12.3f\n' "ofguard cold install, handshake -> in sync ($installed2 flows)" "$cold_s"
+printf '%-58s %12.3f\n' "ofguard restart: handshake -> flows read and diffed" "$resync_s"
 printf '%-58s %12s\n' "  update rounds after restart (0 = nothing re-sent)" "$rounds"
 printf '%-58s %12.3f\n' "reload, 1 container changed: reload -> in sync" "$reload_s"
 printf '%-58s %12s\n' "  flow mods sent for it" "$round"

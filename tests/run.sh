@@ -110,7 +110,7 @@ run_one() {
             (
                 cd "$dir" || exit 99
                 exec env OFG_BUILDDIR="$builddir" OFG_SRCDIR="$srcdir" \
-                    OFGUARD="$builddir/controller/ofguard" \
+                    OFGUARD="${OFG_TEST_OFGUARD:-$builddir/controller/ofguard}" \
                     PATH="$builddir/controller:$PATH" \
                     OFG_TEST_DIR="$dir" OFG_TEST_NAME="$test_name" \
                     OFG_SANDBOX="$dir" OVS_RUNDIR="$dir" OVS_LOGDIR="$dir" \
