@@ -859,10 +859,14 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
         r->failed = true;
     } else if (r->flows && (oh->xid == r->open_xid
                             || oh->xid == r->commit_xid)) {
-        ofg_sw_set_error(sw, "bundle %s failed: %s",
-                         oh->xid == r->open_xid ? "open" : "commit",
-                         error_name);
-        r->failed = true;
+        /* A refused flow also fails the commit; the flow's error, logged
+         * first, is the one worth keeping. */
+        if (!r->failed) {
+            ofg_sw_set_error(sw, "bundle %s failed: %s",
+                             oh->xid == r->open_xid ? "open" : "commit",
+                             error_name);
+            r->failed = true;
+        }
     } else if ((sw->state == S_FEATURES && oh->xid == sw->features_xid)
                || (sw->state == S_PORTS && oh->xid == sw->ports_xid)
                || (sw->state == S_DUMP && oh->xid == sw->dump_xid)) {

@@ -584,13 +584,14 @@ attack() {
         tail -n 30 "$OFG_TEST_DIR/attack.out" | sed 's/^/    | /'
     fi
 
-    local report=''
+    local report='' first_leak=''
     for c in $victims; do
         IFS=: read -r n ns_ ifc <<< "$c"
         [ "$ns_" = "${ATTACK_SKIP_NS:-none}" ] && continue
         k=$(cap_count "$n")
         if [ "$k" -gt 0 ]; then
             leaked=$((leaked + k))
+            [ -n "$first_leak" ] || first_leak=$n
             report="$report    $k frame(s) reached $ns_ $ifc:"$'\n'"$(cap_show "$n")"$'\n'
         fi
     done
@@ -601,7 +602,7 @@ attack() {
         ofg_n_failed=$((ofg_n_failed + 1))
         echo "FAIL - $name: no victim saw it: $leaked forged frame(s) got through"
         printf '%s' "$report"
-        attack__explain "$port" "$ofport" "$cookie" "$*"
+        attack__explain "$port" "$ofport" "$cookie" "$*" "$first_leak"
     fi
 
     after=$before
@@ -621,16 +622,18 @@ attack__counted() {
     [ $(( $(drop_spec "$1" "$2") - $3 )) -ge "$4" ]
 }
 
-# attack__explain PORT OFPORT COOKIE COMMAND: what the attacker sent and how
-# the switch handled it.
+# attack__explain PORT OFPORT COOKIE COMMAND LEAK: what the attacker sent
+# and how the switch handled it: a trace of the first frame that leaked
+# (capture LEAK) as if the attacker sent it, which is exactly what it did
+# unless the frame was routed or answered on the way.
 attack__explain() {
     local hex
     echo "    attack: $4"
     echo "    attacker's port: $1 (ofport $2); first frames it sent:"
     cap_show sent 3
-    hex=$(cap_hex sent)
+    hex=$(cap_hex "${5:-sent}")
     if [ -n "$hex" ]; then
-        echo "    first frame: $hex"
+        echo "    first leaked frame: $hex"
         echo "    ovs-appctl ofproto/trace $OFG_NS_BR in_port=$2 <that frame>:"
         ovs-appctl ofproto/trace "$OFG_NS_BR" "in_port=$2" "$hex" 2>&1 | sed 's/^/        /'
     fi
