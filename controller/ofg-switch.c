@@ -149,6 +149,8 @@ struct ofg_dirty {
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
+static int probe_interval = OFG_SW_PROBE_INTERVAL;
+
 /* Every switch uses OpenFlow 1.3 and nothing else. */
 #define OFG_OFP_VERSION OFP13_VERSION
 #define OFG_PROTOCOL OFPUTIL_P_OF13_OXM
@@ -185,10 +187,17 @@ static void ofg_sw_set_error(struct ofg_sw *, const char *format, ...)
 static void ofg_sw_fail_queries(struct ofg_sw *, const char *error);
 static const char *ofg_sw_name(const struct ofg_sw *);
 
+void
+ofg_sw_set_probe_interval(int seconds)
+{
+    probe_interval = seconds;
+}
+
 struct ofg_sw *
 ofg_sw_create_active(const char *target, const struct ofg_config *config)
 {
-    struct rconn *rconn = rconn_create(5, 8, 0, 1u << OFG_OFP_VERSION);
+    struct rconn *rconn = rconn_create(probe_interval, 8, 0,
+                                       1u << OFG_OFP_VERSION);
     rconn_connect(rconn, target, target);
     return ofg_sw_create__(rconn, config);
 }
@@ -196,7 +205,8 @@ ofg_sw_create_active(const char *target, const struct ofg_config *config)
 struct ofg_sw *
 ofg_sw_create_passive(struct vconn *vconn, const struct ofg_config *config)
 {
-    struct rconn *rconn = rconn_create(5, 8, 0, 1u << OFG_OFP_VERSION);
+    struct rconn *rconn = rconn_create(probe_interval, 8, 0,
+                                       1u << OFG_OFP_VERSION);
     rconn_connect_unreliably(rconn, vconn, NULL);
     return ofg_sw_create__(rconn, config);
 }

@@ -22,6 +22,13 @@ struct ofg_config;
 struct ofg_sw;
 struct vconn;
 
+/* Seconds of silence after which ofguard probes a switch, and then drops
+ * it if the probe is not answered within as long again (0: never).  A switch
+ * installing a large update can be silent for many seconds, so the default
+ * (OFG_SW_PROBE_INTERVAL) is much longer than OpenFlow's usual 5 s. */
+#define OFG_SW_PROBE_INTERVAL 30
+void ofg_sw_set_probe_interval(int seconds);
+
 /* Creates a switch connection that dials 'target' and redials it whenever the
  * connection drops. */
 struct ofg_sw *ofg_sw_create_active(const char *target,

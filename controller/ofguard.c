@@ -501,6 +501,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_COMPILE,
         OPT_SWITCH,
         OPT_UNIXCTL,
+        OPT_PROBE_INTERVAL,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -512,6 +513,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"compile", no_argument, NULL, OPT_COMPILE},
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -564,6 +566,17 @@ parse_options(int argc, char *argv[], struct svec *listens,
             unixctl_path = optarg;
             break;
 
+        case OPT_PROBE_INTERVAL: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs < 0
+                || (secs > 0 && secs < 5)) {
+                ovs_fatal(0, "--probe-interval=%s: expected 0 (off) or a "
+                          "number of seconds, at least 5", optarg);
+            }
+            ofg_sw_set_probe_interval(secs);
+            break;
+        }
+
         case 'h':
             usage();
 
@@ -599,6 +612,8 @@ usage(void)
            "                          accept switches (set-controller)\n"
            "  --connect=tcp:IP[:PORT] | ssl:IP[:PORT] | unix:FILE\n"
            "                          dial a switch (e.g. its br0.mgmt)\n"
+           "  --probe-interval=SECS   probe a silent switch after SECS\n"
+           "                          (default %d, 0 = never)\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
@@ -606,7 +621,8 @@ usage(void)
            "  --switch=NAME           the switch to compile for\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
            "flows CONTAINER, exit.  SIGHUP also reloads.\n",
-           program_name, program_name, program_name, program_name);
+           program_name, program_name, program_name, program_name,
+           OFG_SW_PROBE_INTERVAL);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();

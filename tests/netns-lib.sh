@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # constants for the tests that source this
 #
 # netns-lib.sh: real packets through a real ovs-vswitchd under ofguard, for
 # tests/attack-*.test.  Sourced after tests/lib.sh:
@@ -188,7 +188,7 @@ ofg_ns__probe() {
     ip netns add "$p" 2>&1 || return 1
     ip -n "$p" link add name x0 type veth peer name x1 2>&1 || rc=1
     ip netns delete "$p" 2>&1 || true
-    return $rc
+    return "$rc"
 }
 
 # ofg_ns__add_link NS IFACE PORT OFPORT MAC: a veth pair, IFACE in NS with
@@ -539,7 +539,7 @@ ns_clean() {
     now=$({ ofg_ns__state "$NS_GW" eth1; ofg_ns__state "$NS_GW" eth2; })
     [ "$now" = "$(cat "$OFG_TEST_DIR/state.gw")" ] ||
         { echo "gateway changed:"; diff "$OFG_TEST_DIR/state.gw" - <<< "$now"; rc=1; }
-    return $rc
+    return "$rc"
 }
 
 # ---------------------------------------------------------------------------
