@@ -17,7 +17,8 @@ cd "$srcdir"
 packages="autoconf automake libtool pkg-config make gcc
           libjansson-dev libssl-dev
           openvswitch-switch openvswitch-common openvswitch-source
-          python3 python3-scapy iproute2 ethtool tcpdump procps"
+          python3 python3-scapy iproute2 ethtool tcpdump procps
+          iputils-ping dsniff arping tcpreplay dnsmasq-base busybox"
 missing=
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \

@@ -21,11 +21,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
-/* packets.h trips -Wsign-compare, which OVS itself does not enable. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsign-compare"
 #include "packets.h"
-#pragma GCC diagnostic pop
 #include "util.h"
 
 /* Port names longer than this are certainly mistakes. */

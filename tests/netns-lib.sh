@@ -262,6 +262,9 @@ ofg_ns_setup() {
     ns "$NS_SW" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
         net.ipv6.conf.default.disable_ipv6=1
     ofg_sb_add_bridge "$OFG_NS_BR" netdev "$OFG_NS_DPID"
+    # Flow counters are refreshed by the revalidators, by default every
+    # 500 ms; the drop checks wait for them.
+    ovs-vsctl set Open_vSwitch . other_config:max-revalidator=100
     ofg_ns__add_link "$NS_GW" eth1 pg1 1 "$GW1M"
     ofg_ns__add_link "$NS_A" eth0 pa "$PORT_A" "$AM"
     ofg_ns__add_link "$NS_V1" eth0 pv1 "$PORT_V1" "$V1M"
@@ -284,6 +287,15 @@ ofg_ns_setup() {
     # Snapshots of the victims' addresses and routes: attacks must not
     # change them (see ns_clean).
     ofg_ns_snapshot
+}
+
+# ofg_ns_require TOOL...: skip the test (before any set-up) when a tool it
+# uses is missing (build-aux/setup.sh installs them all).
+ofg_ns_require() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || ofg_skip "$t not installed (see build-aux/setup.sh)"
+    done
 }
 
 ofg_ns__addr() {
@@ -349,7 +361,19 @@ scapy_run() {
     {
         cat <<EOF
 import os, sys
-from scapy.all import *
+# Only the layers the tests use: "from scapy.all import *" costs twice the
+# start-up time, paid once per attack.
+from scapy.config import conf
+from scapy.packet import Raw
+from scapy.sendrecv import sendp
+from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Dot3, Ether, LLC, SNAP, STP
+from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet6 import (IPv6, IPv6ExtHdrHopByHop, ICMPv6EchoRequest,
+    ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_Redirect, ICMPv6NDOptDstLLAddr,
+    ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS, ICMPv6NDOptSrcLLAddr)
+from scapy.layers.dhcp import BOOTP, DHCP
+from scapy.layers.dhcp6 import (DHCP6_Advertise, DHCP6_Reply, DHCP6OptDNSServers,
+    DHCP6OptIA_NA, DHCP6OptIAAddress, DHCP6OptServerId, DUID_LL)
 conf.verb = 0
 def tx(p, n=1, inter=0):
     sendp(p, iface="$ifc", count=n, inter=inter, verbose=False)
@@ -396,7 +420,7 @@ cap_wait() {
 # cap_stop: stops every capture, after letting frames in flight arrive.
 cap_stop() {
     local c pid
-    sleep 0.5
+    sleep 0.3
     for c in "${OFG_NS_CAPS[@]}"; do
         pid=$(cat "$OFG_NS_CAPDIR/$c.pid" 2>/dev/null) || continue
         kill -TERM "$pid" 2>/dev/null || true
@@ -558,7 +582,9 @@ ns_clean() {
 attack() {
     local name=$1 min=${2%/*} dmin=${2#*/} filter=$3 drop=$4 before after sent leaked=0 c n ns_ ifc k
     local port=${ATTACK_PORT:-pa} ofport=${ATTACK_OFPORT:-$PORT_A} cookie=${ATTACK_COOKIE:-$COOKIE_A}
-    local victims="v1:$NS_V1:eth0 v2:$NS_V2:eth0 gw1:$NS_GW:eth1 gw2:$NS_GW:eth2"
+    # The attacker's own network first: a frame that leaks there is the
+    # attacker's frame as sent, the one the report traces.
+    local victims="gw1:$NS_GW:eth1 v1:$NS_V1:eth0 v2:$NS_V2:eth0 gw2:$NS_GW:eth2"
     local t0=$SECONDS
     shift 4
     [ "${1:-}" = -- ] && shift
@@ -623,20 +649,22 @@ attack__counted() {
 }
 
 # attack__explain PORT OFPORT COOKIE COMMAND LEAK: what the attacker sent
-# and how the switch handled it: a trace of the first frame that leaked
-# (capture LEAK) as if the attacker sent it, which is exactly what it did
-# unless the frame was routed or answered on the way.
+# and how the switch handled it: traces (the flows matched) of the first
+# frame the attacker sent and of the first frame that leaked (capture LEAK),
+# the latter as if the attacker had sent it, which is what it did unless the
+# frame was routed or answered on the way.
 attack__explain() {
-    local hex
+    local hex c
     echo "    attack: $4"
     echo "    attacker's port: $1 (ofport $2); first frames it sent:"
     cap_show sent 3
-    hex=$(cap_hex "${5:-sent}")
-    if [ -n "$hex" ]; then
-        echo "    first leaked frame: $hex"
+    for c in sent ${5:+"$5"}; do
+        hex=$(cap_hex "$c")
+        [ -n "$hex" ] || continue
+        echo "    first frame of capture $c: $hex"
         echo "    ovs-appctl ofproto/trace $OFG_NS_BR in_port=$2 <that frame>:"
         ovs-appctl ofproto/trace "$OFG_NS_BR" "in_port=$2" "$hex" 2>&1 | sed 's/^/        /'
-    fi
+    done
     echo "    flows of cookie $3 (with counters):"
     flows_of "$3" | sed 's/^/        /'
 }
