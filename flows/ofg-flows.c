@@ -165,7 +165,7 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
                      struct ofg_flow_table *table)
 {
     uint64_t cookie = ofg_flows_switch_cookie();
-    uint64_t stub[128 / 8];
+    uint64_t stub[128 / 8], stub2[128 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
@@ -178,13 +178,18 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
                        cookie, &ofpacts);
     ofg_add_table_flow(table, OFG_TABLE_DEST, OFG_PRIO_DEFAULT, &match,
                        cookie, &ofpacts);
+
+    /* Broadcast and multicast that passed the checks are flooded. */
+    struct eth_addr mc = ETH_ADDR_C(01,00,00,00,00,00);
+    match_set_dl_dst_masked(&match, mc, mc);
     ofpact_put_OUTPUT(&ofpacts)->port = OFPP_NORMAL;
-    ofg_add_table_flow(table, OFG_TABLE_DELIVER, OFG_PRIO_DEFAULT, &match,
+    ofg_add_table_flow(table, OFG_TABLE_DELIVER, OFG_PRIO_TRUSTED, &match,
                        cookie, &ofpacts);
 
     /* Trusted ports skip the checks.  Their priority is below every
      * container flow, so a port that is both trusted and a container's
      * port gets the container's checks. */
+    struct ofpbuf trusted_out = OFPBUF_STUB_INITIALIZER(stub2);
     static const char *default_trusted[] = { "LOCAL" };
     const char *const *names = default_trusted;
     size_t n_names = ARRAY_SIZE(default_trusted);
@@ -205,7 +210,20 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
         ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
         ofg_add_table_flow(table, OFG_TABLE_SOURCE, OFG_PRIO_TRUSTED, &match,
                            cookie, &ofpacts);
+        ofpact_put_OUTPUT(&trusted_out)->port = port;
     }
+
+    /* Unicast to a MAC that is no container's (the gateway's, a router's,
+     * or one nobody has) goes to the trusted ports only.  NORMAL would
+     * flood it to every port until it learned where the MAC is, and the
+     * gateway's MAC it may never learn, since its replies to containers
+     * leave through the per-container flows: every container would see its
+     * neighbours' routed traffic.  (Output to the input port is dropped, so
+     * a trusted port never gets its own frames back.) */
+    match_init_catchall(&match);
+    ofg_add_table_flow(table, OFG_TABLE_DELIVER, OFG_PRIO_DEFAULT, &match,
+                       cookie, &trusted_out);
+    ofpbuf_uninit(&trusted_out);
     ofpbuf_uninit(&ofpacts);
 }
 
@@ -606,6 +624,18 @@ ofg_flows_add_icmp6(struct ofg_flow_builder *b)
     match_set_ipv6_src(&match, &in6addr_any);
     ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GUARD, &match,
                          &ofpacts);
+
+    /* Priority 100: OVS reports a malformed solicitation or advertisement
+     * (one with two link-layer options, say) with target and options all
+     * zero, which the rules below would take for "no option".  Hosts may
+     * still use the first option, so such a message could bind a foreign
+     * MAC; no valid one targets the unspecified address. */
+    for (uint8_t type = 135; type <= 136; type++) {
+        ofg_match_icmp6(&match, b->port, type);
+        match_set_nd_target(&match, &in6addr_any);
+        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GUARD, &match,
+                             &ofpacts);
+    }
     ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
 
     /* Priority 50: neighbour solicitations with the container's own
