@@ -33,6 +33,7 @@ static void ofg_flows_add_ipv6_guards(struct ofg_flow_builder *);
 static void ofg_flows_add_ipv6(struct ofg_flow_builder *);
 static void ofg_flows_add_ipv6_dest(struct ofg_flow_builder *);
 static void ofg_flows_add_icmp6(struct ofg_flow_builder *);
+static void ofg_flows_add_routed(struct ofg_flow_builder *, ovs_be16 dl_type);
 static void ofg_match_icmp6(struct match *, ofp_port_t, uint8_t type);
 static void ofg_flow_builder_add(struct ofg_flow_builder *, uint8_t table_id,
                                  uint16_t priority, const struct match *,
@@ -395,11 +396,24 @@ ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
                          &ofpacts);
     ofpbuf_clear(&ofpacts);
 
-    /* Priority 10: anything else is routed, so it goes to the gateway's
-     * MAC when the config knows it. */
+    ofg_flows_add_routed(b, htons(ETH_TYPE_IP));
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Priority 10, table 2: whatever of 'dl_type' passed the destination checks
+ * above is routed, so it goes to the gateway's MAC when the config knows
+ * it. */
+static void
+ofg_flows_add_routed(struct ofg_flow_builder *b, ovs_be16 dl_type)
+{
+    const struct ofg_network *net = b->c->network;
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
     match_init_catchall(&match);
     match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IP));
+    match_set_dl_type(&match, dl_type);
     if (net->has_gateway_mac) {
         match_set_dl_dst(&match, net->gateway_mac);
     }
@@ -559,16 +573,7 @@ ofg_flows_add_ipv6_dest(struct ofg_flow_builder *b)
                          &ofpacts);
     ofpbuf_clear(&ofpacts);
 
-    /* Priority 10: routed. */
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-    if (net->has_gateway_mac) {
-        match_set_dl_dst(&match, net->gateway_mac);
-    }
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_ADDRESS, &match,
-                         &ofpacts);
+    ofg_flows_add_routed(b, htons(ETH_TYPE_IPV6));
     ofpbuf_uninit(&ofpacts);
 }
 
