@@ -1661,6 +1661,38 @@ compare_by_position(const void *a_, const void *b_)
     return *a < *b ? -1 : *a > *b;
 }
 
+/* The containers that use one port name, in file order. */
+struct port_users {
+    const struct ofg_container **containers;
+    size_t n;
+};
+
+/* One address or prefix of one container, as an interval of addresses
+ * (IPv4 ones mapped into IPv6 space, so that one comparison serves both). */
+struct addr_entry {
+    struct in6_addr start, end;
+    size_t container;           /* Index in the config's containers. */
+    size_t rank;                /* The container's place in the file. */
+    size_t index;               /* In ipv4[] then ipv6[]. */
+    bool is_ipv6;
+    bool reported;
+};
+
+static const struct ofg_config *sort_config;
+
+static void check_address_conflicts(struct ofg_ctx *,
+                                    const struct ofg_config *,
+                                    const struct container_meta *,
+                                    const size_t *order);
+static void report_addr_conflict(struct ofg_ctx *, const struct ofg_config *,
+                                 const struct container_meta *,
+                                 const struct addr_entry *,
+                                 const struct addr_entry *);
+static bool same_addr_group(const struct ofg_config *,
+                            const struct addr_entry *,
+                            const struct addr_entry *);
+static int compare_addr_entries(const void *, const void *);
+
 static void
 check_container_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
                           const struct container_meta *metas)
@@ -1676,6 +1708,7 @@ check_container_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
 
     struct shash macs = SHASH_INITIALIZER(&macs);
     struct shash cookies = SHASH_INITIALIZER(&cookies);
+    struct shash ports = SHASH_INITIALIZER(&ports);
 
     for (size_t oi = 0; oi < n; oi++) {
         size_t i = order[oi];
@@ -1724,106 +1757,210 @@ check_container_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
             free(key);
         }
 
-        for (size_t oj = 0; oj < oi; oj++) {
-            size_t j = order[oj];
-            const struct ofg_container *d = &cfg->containers[j];
-            const struct container_meta *dm = &metas[j];
+        if (m->port_ok && m->switch_ok) {
+            /* Only containers with the same port name can clash, so each
+             * is compared with those alone (usually none), not with every
+             * other container. */
+            struct port_users *users = shash_find_data(&ports, c->port);
+            if (!users) {
+                users = xzalloc(sizeof *users);
+                shash_add(&ports, c->port, users);
+            }
+            for (size_t k = 0; k < users->n; k++) {
+                const struct ofg_container *d = users->containers[k];
 
-            /* A container without "switch" may appear on any switch. */
-            if (m->port_ok && dm->port_ok && m->switch_ok && dm->switch_ok
-                && !strcmp(c->port, d->port)
-                && (!c->switch_name || !d->switch_name
-                    || !strcmp(c->switch_name, d->switch_name))) {
-                char *ppath = path_member(m->path, "port");
-                ctx_error(ctx, ppath, false, "port %s is also used by "
-                          "containers.%s%s%s", c->port, d->name,
-                          c->switch_name && d->switch_name
-                          ? " on switch " : "",
-                          c->switch_name && d->switch_name
-                          ? c->switch_name : "");
-                free(ppath);
-            }
-        }
-
-        /* Addresses only conflict within one network. */
-        for (size_t a = 0; a < c->n_ipv4; a++) {
-            const struct ofg_ipv4_prefix *p = &c->ipv4[a];
-            bool found = false;
-            for (size_t oj = 0; oj < oi && !found; oj++) {
-                size_t j = order[oj];
-                const struct ofg_container *d = &cfg->containers[j];
-                if (d->network != c->network || !c->network) {
-                    continue;
-                }
-                for (size_t b = 0; b < d->n_ipv4 && !found; b++) {
-                    const struct ofg_ipv4_prefix *q = &d->ipv4[b];
-                    if (ipv4_overlap(p, q)) {
-                        char *epath, *lpath = path_member(m->path, "ipv4");
-                        epath = path_index(lpath, m->ipv4_idx[a]);
-                        struct ds ps = DS_EMPTY_INITIALIZER;
-                        struct ds qs = DS_EMPTY_INITIALIZER;
-                        format_ipv4_prefix(p, &ps);
-                        format_ipv4_prefix(q, &qs);
-                        if (p->plen == q->plen) {
-                            ctx_error(ctx, epath, false, "%s is also an "
-                                      "address of containers.%s",
-                                      ds_cstr(&ps), d->name);
-                        } else {
-                            ctx_error(ctx, epath, false, "%s overlaps %s of "
-                                      "containers.%s", ds_cstr(&ps),
-                                      ds_cstr(&qs), d->name);
-                        }
-                        ds_destroy(&ps);
-                        ds_destroy(&qs);
-                        free(epath);
-                        free(lpath);
-                        found = true;
-                    }
+                /* A container without "switch" may appear on any
+                 * switch. */
+                if (!c->switch_name || !d->switch_name
+                    || !strcmp(c->switch_name, d->switch_name)) {
+                    char *ppath = path_member(m->path, "port");
+                    ctx_error(ctx, ppath, false, "port %s is also used by "
+                              "containers.%s%s%s", c->port, d->name,
+                              c->switch_name && d->switch_name
+                              ? " on switch " : "",
+                              c->switch_name && d->switch_name
+                              ? c->switch_name : "");
+                    free(ppath);
                 }
             }
-        }
-        for (size_t a = 0; a < c->n_ipv6; a++) {
-            const struct ofg_ipv6_prefix *p = &c->ipv6[a];
-            bool found = false;
-            for (size_t oj = 0; oj < oi && !found; oj++) {
-                size_t j = order[oj];
-                const struct ofg_container *d = &cfg->containers[j];
-                if (d->network != c->network || !c->network) {
-                    continue;
-                }
-                for (size_t b = 0; b < d->n_ipv6 && !found; b++) {
-                    const struct ofg_ipv6_prefix *q = &d->ipv6[b];
-                    if (ipv6_overlap(p, q)) {
-                        char *epath, *lpath = path_member(m->path, "ipv6");
-                        epath = path_index(lpath, m->ipv6_idx[a]);
-                        struct ds ps = DS_EMPTY_INITIALIZER;
-                        struct ds qs = DS_EMPTY_INITIALIZER;
-                        format_ipv6_prefix(p, &ps);
-                        format_ipv6_prefix(q, &qs);
-                        if (p->plen == q->plen) {
-                            ctx_error(ctx, epath, false, "%s is also an "
-                                      "address of containers.%s",
-                                      ds_cstr(&ps), d->name);
-                        } else {
-                            ctx_error(ctx, epath, false, "%s overlaps %s of "
-                                      "containers.%s", ds_cstr(&ps),
-                                      ds_cstr(&qs), d->name);
-                        }
-                        ds_destroy(&ps);
-                        ds_destroy(&qs);
-                        free(epath);
-                        free(lpath);
-                        found = true;
-                    }
-                }
-            }
+            users->containers = xrealloc(users->containers,
+                                         (users->n + 1)
+                                         * sizeof *users->containers);
+            users->containers[users->n++] = c;
         }
     }
 
+    check_address_conflicts(ctx, cfg, metas, order);
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &ports) {
+        struct port_users *users = node->data;
+        free(users->containers);
+    }
+    shash_destroy_free_data(&ports);
     shash_destroy(&macs);
     shash_destroy(&cookies);
     free(order);
 }
+
+/* Checks that no two containers of one network have the same or
+ * overlapping addresses.  Sorting every address by network, family and
+ * first address and sweeping once finds every overlap in O(n log n): an
+ * entry that overlaps any earlier one overlaps the one reaching furthest.
+ * The error goes to whichever of the two comes later in the file, naming
+ * the other, as the other duplicate checks do. */
+static void
+check_address_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                        const struct container_meta *metas,
+                        const size_t *order)
+{
+    size_t n_containers = cfg->n_containers;
+    size_t n = 0;
+    for (size_t i = 0; i < n_containers; i++) {
+        n += cfg->containers[i].n_ipv4 + cfg->containers[i].n_ipv6;
+    }
+    struct addr_entry *entries = xmalloc((n ? n : 1) * sizeof *entries);
+    size_t *rank = xmalloc((n_containers ? n_containers : 1) * sizeof *rank);
+    for (size_t oi = 0; oi < n_containers; oi++) {
+        rank[order[oi]] = oi;
+    }
+
+    n = 0;
+    for (size_t i = 0; i < n_containers; i++) {
+        const struct ofg_container *c = &cfg->containers[i];
+        if (!c->network) {
+            continue;
+        }
+        for (size_t a = 0; a < c->n_ipv4 + c->n_ipv6; a++) {
+            struct addr_entry *e = &entries[n++];
+            memset(e, 0, sizeof *e);
+            e->container = i;
+            e->rank = rank[i];
+            e->index = a;
+            e->is_ipv6 = a >= c->n_ipv4;
+            if (!e->is_ipv6) {
+                const struct ofg_ipv4_prefix *p = &c->ipv4[a];
+                ovs_be32 host = ~ipv4_mask(p->plen);
+                in6_addr_set_mapped_ipv4(&e->start, p->addr);
+                in6_addr_set_mapped_ipv4(&e->end, p->addr | host);
+            } else {
+                const struct ofg_ipv6_prefix *p = &c->ipv6[a - c->n_ipv4];
+                struct in6_addr mask = ipv6_create_mask(p->plen);
+                e->start = p->addr;
+                for (int k = 0; k < 16; k++) {
+                    e->end.s6_addr[k] = (p->addr.s6_addr[k]
+                                         | (uint8_t) ~mask.s6_addr[k]);
+                }
+            }
+        }
+    }
+    sort_config = cfg;
+    qsort(entries, n, sizeof *entries, compare_addr_entries);
+    sort_config = NULL;
+
+    struct addr_entry *widest = NULL;
+    for (size_t k = 0; k < n; k++) {
+        struct addr_entry *e = &entries[k];
+        if (!widest || !same_addr_group(cfg, widest, e)
+            || memcmp(&widest->end, &e->start, sizeof e->start) < 0) {
+            /* Nothing before 'e' in its group reaches it. */
+            widest = e;
+            continue;
+        }
+        if (widest->container != e->container) {
+            /* Overlaps within one container are reported elsewhere. */
+            struct addr_entry *later = e->rank > widest->rank ? e : widest;
+            struct addr_entry *other = later == e ? widest : e;
+            if (!later->reported) {
+                report_addr_conflict(ctx, cfg, metas, later, other);
+                later->reported = true;
+            }
+        }
+        if (memcmp(&e->end, &widest->end, sizeof e->end) > 0) {
+            widest = e;
+        }
+    }
+    free(rank);
+    free(entries);
+}
+
+static void
+report_addr_conflict(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                     const struct container_meta *metas,
+                     const struct addr_entry *e, const struct addr_entry *o)
+{
+    const struct ofg_container *c = &cfg->containers[e->container];
+    const struct ofg_container *d = &cfg->containers[o->container];
+    const struct container_meta *m = &metas[e->container];
+    struct ds ps = DS_EMPTY_INITIALIZER;
+    struct ds qs = DS_EMPTY_INITIALIZER;
+    unsigned int p_plen, q_plen;
+    char *lpath, *epath;
+
+    if (!e->is_ipv6) {
+        const struct ofg_ipv4_prefix *p = &c->ipv4[e->index];
+        const struct ofg_ipv4_prefix *q = &d->ipv4[o->index];
+        format_ipv4_prefix(p, &ps);
+        format_ipv4_prefix(q, &qs);
+        p_plen = p->plen;
+        q_plen = q->plen;
+        lpath = path_member(m->path, "ipv4");
+        epath = path_index(lpath, m->ipv4_idx[e->index]);
+    } else {
+        size_t pi = e->index - c->n_ipv4, qi = o->index - d->n_ipv4;
+        format_ipv6_prefix(&c->ipv6[pi], &ps);
+        format_ipv6_prefix(&d->ipv6[qi], &qs);
+        p_plen = c->ipv6[pi].plen;
+        q_plen = d->ipv6[qi].plen;
+        lpath = path_member(m->path, "ipv6");
+        epath = path_index(lpath, m->ipv6_idx[pi]);
+    }
+    if (p_plen == q_plen) {
+        ctx_error(ctx, epath, false, "%s is also an address of "
+                  "containers.%s", ds_cstr(&ps), d->name);
+    } else {
+        ctx_error(ctx, epath, false, "%s overlaps %s of containers.%s",
+                  ds_cstr(&ps), ds_cstr(&qs), d->name);
+    }
+    ds_destroy(&ps);
+    ds_destroy(&qs);
+    free(epath);
+    free(lpath);
+}
+
+static bool
+same_addr_group(const struct ofg_config *cfg, const struct addr_entry *a,
+                const struct addr_entry *b)
+{
+    return (a->is_ipv6 == b->is_ipv6
+            && (cfg->containers[a->container].network
+                == cfg->containers[b->container].network));
+}
+
+/* Orders address entries by network, family, first address, then place in
+ * the file. */
+static int
+compare_addr_entries(const void *a_, const void *b_)
+{
+    const struct addr_entry *a = a_;
+    const struct addr_entry *b = b_;
+    const struct ofg_network *na, *nb;
+
+    na = sort_config->containers[a->container].network;
+    nb = sort_config->containers[b->container].network;
+    if (na != nb) {
+        return na < nb ? -1 : 1;
+    }
+    if (a->is_ipv6 != b->is_ipv6) {
+        return a->is_ipv6 ? 1 : -1;
+    }
+    int cmp = memcmp(&a->start, &b->start, sizeof a->start);
+    if (cmp) {
+        return cmp;
+    }
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
 
 /* Whole configuration. */
 
