@@ -187,6 +187,8 @@ static void ofg_sw_set_error(struct ofg_sw *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
 static void ofg_sw_fail_queries(struct ofg_sw *, const char *error);
 static const char *ofg_sw_name(const struct ofg_sw *);
+static struct ofpbuf *ofg_encode_flow_stats_request(uint64_t cookie,
+                                                    uint64_t cookie_mask);
 
 void
 ofg_sw_set_probe_interval(int seconds)
@@ -375,16 +377,8 @@ ofg_sw_query_flows(struct ofg_sw *sw, const char *container_name,
         return false;
     }
 
-    struct ofputil_flow_stats_request fsr = {
-        .cookie = htonll(p->cookie),
-        .cookie_mask = OVS_BE64_MAX,
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = 0xff,
-    };
-    match_init_catchall(&fsr.match);
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr,
-                                                           OFG_PROTOCOL);
+    struct ofpbuf *msg = ofg_encode_flow_stats_request(p->cookie,
+                                                       UINT64_MAX);
 
     struct ofg_query *q = xzalloc(sizeof *q);
     q->xid = ((struct ofp_header *) msg->data)->xid;
@@ -590,16 +584,8 @@ ofg_sw_recv_port_status(struct ofg_sw *sw, const struct ofp_header *oh)
 static void
 ofg_sw_send_dump(struct ofg_sw *sw)
 {
-    struct ofputil_flow_stats_request fsr = {
-        .cookie = htonll(OFG_COOKIE_TAG),
-        .cookie_mask = htonll(OFG_COOKIE_TAG_MASK),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = 0xff,
-    };
-    match_init_catchall(&fsr.match);
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr,
-                                                           OFG_PROTOCOL);
+    struct ofpbuf *msg = ofg_encode_flow_stats_request(OFG_COOKIE_TAG,
+                                                       OFG_COOKIE_TAG_MASK);
     sw->dump_xid = ((struct ofp_header *) msg->data)->xid;
     ofg_flow_table_clear(&sw->installed);
     ofg_sw_send(sw, msg);
@@ -1086,4 +1072,20 @@ ofg_flow_cmp_for_install(const void *a_, const void *b_)
         return a->table_id < b->table_id ? -1 : 1;
     }
     return a->priority < b->priority ? -1 : a->priority > b->priority;
+}
+
+/* A request for the flows, in every table, whose cookie matches 'cookie' in
+ * the bits set in 'cookie_mask'. */
+static struct ofpbuf *
+ofg_encode_flow_stats_request(uint64_t cookie, uint64_t cookie_mask)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .cookie = htonll(cookie),
+        .cookie_mask = htonll(cookie_mask),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    match_init_catchall(&fsr.match);
+    return ofputil_encode_flow_stats_request(&fsr, OFG_PROTOCOL);
 }
