@@ -5,6 +5,8 @@
 # "ofguard --compile") measured in the same run on the same switch.
 #
 # Usage: tests/bench.sh [N]      (after build-aux/setup.sh or tests/run-all.sh)
+#   OFG_BENCH_TRANSPORT=unix   the switch reaches ofguard over a unix socket
+#                              (as ovs-ofctl does) instead of TCP
 #
 # Not part of the test suite: timings are figures to compare, not pass/fail.
 
@@ -111,8 +113,21 @@ fresh_switch
 # ofguard: cold install, timed from the switch connecting to "in sync" by
 # ofguard's own log timestamps.
 log=$dir/ofguard.log
-ofg_sb_start_ofguard "$cfg"
-port=$OFG_SB_OFGUARD_PORT
+transport=${OFG_BENCH_TRANSPORT:-tcp}
+start_ofguard() {
+    if [ "$transport" = unix ]; then
+        ofg_sb_start_ofguard "$cfg" "--listen=punix:$dir/ofguard.sock"
+    else
+        ofg_sb_start_ofguard "$cfg"
+    fi
+    port=$OFG_SB_OFGUARD_PORT
+}
+connect_switch() {
+    local target="tcp:127.0.0.1:$port"
+    [ "$transport" = unix ] && target="unix:$dir/ofguard.sock"
+    ovs-vsctl --no-wait --timeout=300 set-controller br0 "$target"
+}
+start_ofguard
 log_time() {    # prints the epoch seconds of the Nth log line matching $1
     grep "$1" "$log" | sed -n "${2}p" | cut -d'|' -f1 \
         | xargs -I{} date -d {} +%s.%N
@@ -128,7 +143,7 @@ wait_log() {    # waits until $1 matches $2 times in the log (bounded)
     tail -n 20 "$log" "$dir/ovs-vswitchd.log" >&2
     return 1
 }
-ovs-vsctl --no-wait --timeout=300 set-controller br0 "tcp:127.0.0.1:$port"
+connect_switch
 wait_log "in sync" 1
 cold_s=$(elapsed "$(log_time 'connected, datapath ID' 1)" "$(log_time 'in sync' 1)")
 installed2=$(ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c cookie=)
@@ -146,9 +161,8 @@ ofctl2_s=$(elapsed "$t0" "$t1")
 # Restart ofguard: the flows ovs-ofctl installed from "ofguard --compile"
 # are exactly ofguard's, so it must read them back and change nothing.
 mv "$log" "$log.cold"       # so that the counts below are this run's
-ofg_sb_start_ofguard "$cfg"
-port=$OFG_SB_OFGUARD_PORT
-ovs-vsctl --no-wait --timeout=300 set-controller br0 "tcp:127.0.0.1:$port"
+start_ofguard
+connect_switch
 wait_log "ofguard flows" 1
 resync_s=$(elapsed "$(log_time 'connected, datapath ID' 1)" \
                    "$(log_time 'ofguard flows' 1)")
@@ -164,7 +178,7 @@ t1=$(now)
 reload_s=$(elapsed "$t0" "$t1")
 round=$(grep "update round" "$log" | tail -1 | sed 's/.*update round [0-9]*: //')
 
-printf '\n%-58s %12s\n' "ofguard benchmark: $N containers, $n_flows flows" "seconds"
+printf '\n%-58s %12s\n' "ofguard benchmark: $N containers, $n_flows flows, $transport" "seconds"
 printf '%-58s %12.3f\n' "ofguard --compile (config -> flows text)" "$compile_s"
 printf '%-58s %12.3f\n' "baseline: ovs-ofctl --bundle add-flows ($installed flows)" "$ofctl_s"
 printf '%-58s %12.3f\n' "baseline again (fresh switch again)" "$ofctl2_s"
