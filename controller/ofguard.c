@@ -125,6 +125,10 @@ main(int argc, char *argv[])
         ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
     }
 
+    /* A switch that resets its connection makes the next write fail with
+     * EPIPE, which must be an error on that connection, not SIGPIPE. */
+    fatal_ignore_sigpipe();
+
     /* OVS makes SIGHUP fatal; ofguard wants it to mean "reload", so it
      * installs its own handler after OVS's. */
     fatal_signal_init();
