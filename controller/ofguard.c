@@ -179,17 +179,25 @@ main(int argc, char *argv[])
 
     while (!exiting) {
         for (size_t i = 0; i < n_listeners; i++) {
-            struct vconn *vconn;
-            retval = pvconn_accept(listeners[i], &vconn);
-            if (!retval) {
+            /* Several per iteration: OVS listens with a backlog of 10, and
+             * hundreds of switches reconnecting at once (after a restart of
+             * ofguard) would otherwise overflow it.  Bounded, so that a
+             * flood of connections cannot starve the switches. */
+            for (int j = 0; j < 64; j++) {
+                struct vconn *vconn;
+                retval = pvconn_accept(listeners[i], &vconn);
+                if (retval) {
+                    if (retval != EAGAIN) {
+                        VLOG_WARN("%s: accept failed (%s)",
+                                  pvconn_get_name(listeners[i]),
+                                  ovs_strerror(retval));
+                    }
+                    break;
+                }
                 /* For pssl: the TLS handshake is still to come, so this is
                  * not yet a switch ofguard trusts. */
                 VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
                 add_switch(ofg_sw_create_passive(vconn, config));
-            } else if (retval != EAGAIN) {
-                VLOG_WARN("%s: accept failed (%s)",
-                          pvconn_get_name(listeners[i]),
-                          ovs_strerror(retval));
             }
         }
 
