@@ -21,6 +21,8 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
+#include "simap.h"
+#include "sset.h"
 #include "packets.h"
 #include "util.h"
 
@@ -54,6 +56,8 @@ struct net_meta {
     char *path;
     bool want_ipv4, want_ipv6;  /* Any of the IPv4 / IPv6 keys present. */
     bool ipv4_ok, ipv6_ok;      /* Subnet and gateway parsed and valid. */
+    bool cookie_ok;
+    bool cookie_explicit;
 };
 
 struct switch_meta {
@@ -89,6 +93,12 @@ static void ctx_error_at(struct ofg_ctx *, int line, int column,
 static void scan_positions(struct ofg_ctx *, const char *text, size_t len);
 static char *quote(const char *);
 static void validate(struct ofg_ctx *, json_t *root, struct ofg_config *);
+static void check_network_conflicts(struct ofg_ctx *,
+                                    const struct ofg_config *,
+                                    const struct net_meta *,
+                                    const struct container_meta *);
+static bool parse_cookie(struct ofg_ctx *, const char *path, json_t *,
+                         uint64_t *cookie);
 static bool network_equal(const struct ofg_network *,
                           const struct ofg_network *);
 static int compare_strings(const void *, const void *);
@@ -289,6 +299,17 @@ ofg_config_derive_cookie(const char *name)
     uint64_t cookie = (hash ^ (hash >> OFG_COOKIE_ID_BITS))
                       & OFG_COOKIE_ID_MASK;
     return cookie ? cookie : 1;
+}
+
+uint64_t
+ofg_config_derive_network_cookie(const char *name)
+{
+    /* Names cannot contain '/', so no container's name is hashed the
+     * same way. */
+    char *key = xasprintf("network/%s", name);
+    uint64_t cookie = ofg_config_derive_cookie(key);
+    free(key);
+    return cookie;
 }
 
 /* Errors. */
@@ -1136,7 +1157,8 @@ parse_network(struct ofg_ctx *ctx, const char *path, json_t *j,
               struct ofg_network *net, struct net_meta *meta)
 {
     static const char *const keys[] = {
-        "subnet", "gateway", "gateway_mac", "subnet6", "gateway6", NULL
+        "subnet", "gateway", "gateway_mac", "subnet6", "gateway6", "cookie",
+        NULL
     };
     if (!check_kind(ctx, path, j, KIND_OBJECT)) {
         return;
@@ -1233,11 +1255,24 @@ parse_network(struct ofg_ctx *ctx, const char *path, json_t *j,
                                          &net->gateway_mac);
     }
 
+    char *cookie_path;
+    json_t *cookie = get_member(ctx, path, j, "cookie", KIND_ANY, false,
+                                &cookie_path);
+    if (cookie) {
+        meta->cookie_explicit = true;
+        meta->cookie_ok = parse_cookie(ctx, cookie_path, cookie,
+                                       &net->cookie);
+    } else {
+        net->cookie = ofg_config_derive_network_cookie(net->name);
+        meta->cookie_ok = true;
+    }
+
     free(subnet_path);
     free(gw_path);
     free(subnet6_path);
     free(gw6_path);
     free(mac_path);
+    free(cookie_path);
 }
 
 /* Switches. */
@@ -1435,14 +1470,100 @@ find_network(const struct ofg_config *config, const char *name)
     return NULL;
 }
 
+/* Checks that the container address or prefix 'p' (the string 's', at
+ * 'path') is one a container may own: not link-local, no network's gateway,
+ * and, if 'own' (the container's network, when its IPv4 part is valid) is
+ * nonnull, neither the network nor the broadcast address of its subnet.
+ * Reports an error and returns false otherwise. */
+static bool
+check_ipv4_use(struct ofg_ctx *ctx, const char *path, const char *s,
+               const struct ofg_ipv4_prefix *p,
+               const struct ofg_config *config,
+               const struct net_meta *net_metas,
+               const struct ofg_network *own)
+{
+    const char *verb = p->plen == 32 ? "is" : "includes";
+    static const struct ofg_ipv4_prefix link_local = {
+        .addr = CONSTANT_HTONL(0xa9fe0000), .plen = 16
+    };
+    if (ipv4_overlap(p, &link_local)) {
+        /* Link-local addresses are not routed, and the gateway-only model
+         * has no place for them; a host picks one itself (RFC 3927). */
+        ctx_error(ctx, path, false, "%s %s %s", s, verb,
+                  p->plen == 32 ? "a link-local address (169.254.0.0/16)"
+                  : "link-local addresses (169.254.0.0/16)");
+        return false;
+    }
+
+    /* Owning any network's gateway address would let the container answer
+     * for that gateway, on this switch or another. */
+    for (size_t i = 0; i < config->n_networks; i++) {
+        const struct ofg_network *n = &config->networks[i];
+        if (net_metas[i].ipv4_ok && ipv4_contains(p, n->gateway)) {
+            ctx_error(ctx, path, false, "%s %s the gateway "IP_FMT" of "
+                      "network %s", s, verb, IP_ARGS(n->gateway), n->name);
+            return false;
+        }
+    }
+
+    if (own && p->plen == 32 && own->subnet.plen < 31) {
+        ovs_be32 bcast = own->subnet.addr | ~ipv4_mask(own->subnet.plen);
+        if (p->addr == own->subnet.addr || p->addr == bcast) {
+            ctx_error(ctx, path, false, "%s is the %s address of subnet "
+                      IP_FMT"/%u of network %s", s,
+                      p->addr == bcast ? "broadcast" : "network",
+                      IP_ARGS(own->subnet.addr), own->subnet.plen,
+                      own->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Like check_ipv4_use(), for IPv6: no network's gateway, and not the
+ * subnet-router anycast address (the subnet's own address, RFC 4291
+ * 2.6.1) of the container's subnet.  Link-local addresses were refused
+ * already (they are always derived from the MAC). */
+static bool
+check_ipv6_use(struct ofg_ctx *ctx, const char *path, const char *s,
+               const struct ofg_ipv6_prefix *p,
+               const struct ofg_config *config,
+               const struct net_meta *net_metas,
+               const struct ofg_network *own)
+{
+    for (size_t i = 0; i < config->n_networks; i++) {
+        const struct ofg_network *n = &config->networks[i];
+        if (net_metas[i].ipv6_ok && ipv6_contains(p, &n->gateway6)) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            ipv6_format_addr(&n->gateway6, &d);
+            ctx_error(ctx, path, false, "%s %s the gateway %s of network %s",
+                      s, p->plen == 128 ? "is" : "includes", ds_cstr(&d),
+                      n->name);
+            ds_destroy(&d);
+            return false;
+        }
+    }
+    if (own && p->plen == 128 && own->subnet6.plen < 127
+        && ipv6_addr_equals(&p->addr, &own->subnet6.addr)) {
+        struct ds d = DS_EMPTY_INITIALIZER;
+        format_ipv6_prefix(&own->subnet6, &d);
+        ctx_error(ctx, path, false, "%s is the subnet-router anycast address "
+                  "of subnet6 %s of network %s", s, ds_cstr(&d), own->name);
+        ds_destroy(&d);
+        return false;
+    }
+    return true;
+}
+
 /* Parses the "ipv4" or "ipv6" list of a container.  'family_wanted' says
  * whether the container's network has that family (false also when the
  * network is unknown, in which case 'net' is NULL). */
 static void
 parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj,
-                bool is_ipv4, const struct ofg_network *net,
-                const struct net_meta *nm, struct ofg_container *c,
-                struct container_meta *meta)
+                bool is_ipv4, const struct ofg_config *config,
+                const struct net_meta *net_metas,
+                const struct ofg_network *net, const struct net_meta *nm,
+                struct ofg_container *c, struct container_meta *meta)
 {
     const char *key = is_ipv4 ? "ipv4" : "ipv6";
     bool wanted = net && (is_ipv4 ? nm->want_ipv4 : nm->want_ipv6);
@@ -1496,12 +1617,9 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj,
             if (i == 0 && p.plen != 32) {
                 ctx_error(ctx, epath, false, "%s: the first (primary) entry "
                           "must be a single address", s);
-            } else if (wanted && nm->ipv4_ok
-                       && ipv4_contains(&p, net->gateway)) {
-                ctx_error(ctx, epath, false, "%s %s the gateway "IP_FMT" of "
-                          "network %s", s,
-                          p.plen == 32 ? "is" : "includes",
-                          IP_ARGS(net->gateway), net->name);
+            } else if (!check_ipv4_use(ctx, epath, s, &p, config, net_metas,
+                                       wanted && nm->ipv4_ok ? net : NULL)) {
+                /* Reported. */
             } else {
                 size_t k;
                 for (k = 0; k < c->n_ipv4; k++) {
@@ -1524,15 +1642,9 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj,
                 free(epath);
                 continue;
             }
-            if (wanted && nm->ipv6_ok
-                && ipv6_contains(&p, &net->gateway6)) {
-                struct ds d = DS_EMPTY_INITIALIZER;
-                ipv6_format_addr(&net->gateway6, &d);
-                ctx_error(ctx, epath, false, "%s %s the gateway %s of "
-                          "network %s", s,
-                          p.plen == 128 ? "is" : "includes", ds_cstr(&d),
-                          net->name);
-                ds_destroy(&d);
+            if (!check_ipv6_use(ctx, epath, s, &p, config, net_metas,
+                                wanted && nm->ipv6_ok ? net : NULL)) {
+                /* Reported. */
             } else {
                 size_t k;
                 for (k = 0; k < c->n_ipv6; k++) {
@@ -1620,8 +1732,10 @@ parse_container(struct ofg_ctx *ctx, const char *path, json_t *j,
     }
     free(mpath);
 
-    parse_addr_list(ctx, path, j, true, c->network, nm, c, meta);
-    parse_addr_list(ctx, path, j, false, c->network, nm, c, meta);
+    parse_addr_list(ctx, path, j, true, config, net_metas, c->network, nm,
+                    c, meta);
+    parse_addr_list(ctx, path, j, false, config, net_metas, c->network, nm,
+                    c, meta);
 
     v = get_member(ctx, path, j, "allow_dhcp", KIND_BOOLEAN, false, NULL);
     c->allow_dhcp = v && json_is_true(v);
@@ -2072,6 +2186,7 @@ validate(struct ofg_ctx *ctx, json_t *root, struct ofg_config *config)
         free(names);
 
         check_container_conflicts(ctx, config, metas);
+        check_network_conflicts(ctx, config, net_metas, metas);
 
         for (size_t i = 0; i < n; i++) {
             free(metas[i].path);
@@ -2091,13 +2206,185 @@ validate(struct ofg_ctx *ctx, json_t *root, struct ofg_config *config)
     free(sw_metas);
 }
 
+/* Where the containers of one network are. */
+struct net_use {
+    size_t n_containers;
+    bool any_switch;            /* A container without "switch". */
+    struct sset switches;       /* Names of the switches named. */
+};
+
+static void check_network_cookies(struct ofg_ctx *, const struct ofg_config *,
+                                  const struct net_meta *,
+                                  const struct container_meta *);
+static void check_network_overlaps(struct ofg_ctx *,
+                                   const struct ofg_config *,
+                                   const struct net_meta *,
+                                   const struct net_use *);
+static const char *net_use_common_switch(const struct net_use *,
+                                         const struct net_use *);
+
+/* Cross-checks of networks: cookies unique among networks and containers,
+ * and no overlapping subnets where a switch has containers of both
+ * networks (a switch could not tell which network an address belongs to,
+ * and neither could its gateway). */
+static void
+check_network_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                        const struct net_meta *net_metas,
+                        const struct container_meta *metas)
+{
+    check_network_cookies(ctx, cfg, net_metas, metas);
+
+    struct net_use *uses = xcalloc(cfg->n_networks ? cfg->n_networks : 1,
+                                   sizeof *uses);
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        sset_init(&uses[i].switches);
+    }
+    for (size_t i = 0; i < cfg->n_containers; i++) {
+        const struct ofg_container *c = &cfg->containers[i];
+        if (!c->network || !metas[i].switch_ok) {
+            continue;
+        }
+        struct net_use *u = &uses[c->network - cfg->networks];
+        u->n_containers++;
+        if (c->switch_name) {
+            sset_add(&u->switches, c->switch_name);
+        } else {
+            u->any_switch = true;
+        }
+    }
+    check_network_overlaps(ctx, cfg, net_metas, uses);
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        sset_destroy(&uses[i].switches);
+    }
+    free(uses);
+}
+
+static void
+check_network_cookies(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                      const struct net_meta *net_metas,
+                      const struct container_meta *metas)
+{
+    struct simap cookies = SIMAP_INITIALIZER(&cookies);
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        const struct ofg_network *n = &cfg->networks[i];
+        if (!net_metas[i].cookie_ok) {
+            continue;
+        }
+        char *key = xasprintf("%"PRIx64, n->cookie);
+        const struct simap_node *other = simap_find(&cookies, key);
+        if (other) {
+            char *path = path_member(net_metas[i].path, "cookie");
+            ctx_error(ctx, net_metas[i].cookie_explicit ? path
+                      : net_metas[i].path, false, "%scookie 0x%s is also the "
+                      "cookie of networks.%s%s",
+                      net_metas[i].cookie_explicit ? "" : "derived ", key,
+                      cfg->networks[other->data].name,
+                      net_metas[i].cookie_explicit ? ""
+                      : "; set \"cookie\"");
+            free(path);
+        } else {
+            simap_put(&cookies, key, i);
+        }
+        free(key);
+    }
+    for (size_t i = 0; i < cfg->n_containers; i++) {
+        const struct ofg_container *c = &cfg->containers[i];
+        if (!metas[i].cookie_ok) {
+            continue;
+        }
+        char *key = xasprintf("%"PRIx64, c->cookie);
+        const struct simap_node *net = simap_find(&cookies, key);
+        if (net) {
+            char *path = path_member(metas[i].path, "cookie");
+            ctx_error(ctx, metas[i].cookie_explicit ? path : metas[i].path,
+                      false, "%scookie 0x%s is also the cookie of "
+                      "networks.%s%s",
+                      metas[i].cookie_explicit ? "" : "derived ", key,
+                      cfg->networks[net->data].name,
+                      metas[i].cookie_explicit ? "" : "; set \"cookie\"");
+            free(path);
+        }
+        free(key);
+    }
+    simap_destroy(&cookies);
+}
+
+static void
+check_network_overlaps(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                       const struct net_meta *net_metas,
+                       const struct net_use *uses)
+{
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        const struct ofg_network *a = &cfg->networks[i];
+        for (size_t k = 0; k < i; k++) {
+            const struct ofg_network *b = &cfg->networks[k];
+            const char *where = net_use_common_switch(&uses[i], &uses[k]);
+            if (!where) {
+                continue;
+            }
+            for (int family = 4; family <= 6; family += 2) {
+                bool v4 = family == 4;
+                bool overlap = (v4
+                                ? (net_metas[i].ipv4_ok && net_metas[k].ipv4_ok
+                                   && ipv4_overlap(&a->subnet, &b->subnet))
+                                : (net_metas[i].ipv6_ok && net_metas[k].ipv6_ok
+                                   && ipv6_overlap(&a->subnet6,
+                                                   &b->subnet6)));
+                if (!overlap) {
+                    continue;
+                }
+                struct ds sa = DS_EMPTY_INITIALIZER;
+                struct ds sb = DS_EMPTY_INITIALIZER;
+                if (v4) {
+                    format_ipv4_prefix(&a->subnet, &sa);
+                    format_ipv4_prefix(&b->subnet, &sb);
+                } else {
+                    format_ipv6_prefix(&a->subnet6, &sa);
+                    format_ipv6_prefix(&b->subnet6, &sb);
+                }
+                char *path = path_member(net_metas[i].path,
+                                         v4 ? "subnet" : "subnet6");
+                ctx_error(ctx, path, false, "%s overlaps %s %s of "
+                          "networks.%s, and both networks have containers "
+                          "on %s%s", ds_cstr(&sa), v4 ? "subnet" : "subnet6",
+                          ds_cstr(&sb), b->name, *where ? "switch " : "",
+                          *where ? where : "any switch (a container without "
+                          "\"switch\" goes wherever its port is)");
+                free(path);
+                ds_destroy(&sa);
+                ds_destroy(&sb);
+            }
+        }
+    }
+}
+
+/* Returns the name of a switch on which both 'a' and 'b' have containers,
+ * "" if they may meet on any switch, or NULL if they never meet. */
+static const char *
+net_use_common_switch(const struct net_use *a, const struct net_use *b)
+{
+    if (!a->n_containers || !b->n_containers) {
+        return NULL;
+    } else if (a->any_switch || b->any_switch) {
+        return "";
+    }
+    const char *name;
+    SSET_FOR_EACH (name, &a->switches) {
+        if (sset_contains(&b->switches, name)) {
+            return name;
+        }
+    }
+    return NULL;
+}
+
 static bool
 network_equal(const struct ofg_network *a, const struct ofg_network *b)
 {
     if (strcmp(a->name, b->name)
         || a->has_ipv4 != b->has_ipv4
         || a->has_ipv6 != b->has_ipv6
-        || a->has_gateway_mac != b->has_gateway_mac) {
+        || a->has_gateway_mac != b->has_gateway_mac
+        || a->cookie != b->cookie) {
         return false;
     }
     if (a->has_ipv4

@@ -54,6 +54,12 @@ struct ofg_network {
 
     bool has_gateway_mac;       /* "gateway_mac" given. */
     struct eth_addr gateway_mac;
+
+    /* Cookie id of the network's own flows (the rules its containers
+     * share), 1...OFG_COOKIE_ID_MASK, unique among networks and
+     * containers.  It also identifies the network in the pipeline's
+     * metadata. */
+    uint64_t cookie;
 };
 
 /* "switches": { NAME: {...} } */
@@ -139,5 +145,10 @@ bool ofg_switch_equal(const struct ofg_switch *a, const struct ofg_switch *b);
 /* Returns the cookie ofguard derives for a container named 'name' when the
  * config gives none: a stable 48-bit FNV-1a hash, never 0. */
 uint64_t ofg_config_derive_cookie(const char *name);
+
+/* Returns the cookie ofguard derives for a network named 'name' when the
+ * config gives none.  It differs from the cookie of a container of the same
+ * name. */
+uint64_t ofg_config_derive_network_cookie(const char *name);
 
 #endif /* config/ofg-config.h */

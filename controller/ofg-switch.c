@@ -119,8 +119,15 @@ struct ofg_sw {
     struct ofputil_port_map port_map;       /* Same, as OVS wants it. */
     bool ports_changed;
 
+    /* Fragment handling the switch reported (OFPUTIL_FRAG_*), or -1 before
+     * it answered.  ofguard asks for OFPUTIL_FRAG_NX_MATCH, under which the
+     * switch shows first fragments' L4 headers to the flows. */
+    int frag_handling;
+
     /* Flows. */
     struct shash placed;            /* Container name -> ofg_placement. */
+    uint64_t *net_cookies;          /* Networks whose flows are desired. */
+    size_t n_net_cookies;
     struct ofg_flow_table desired;
     struct ofg_flow_table installed;
     struct hmap dirty;              /* "struct ofg_dirty" nodes. */
@@ -129,6 +136,7 @@ struct ofg_sw {
 
     /* Outstanding requests. */
     ovs_be32 features_xid;
+    ovs_be32 config_xid;
     ovs_be32 ports_xid;
     ovs_be32 dump_xid;
     struct ovs_list queries;        /* "struct ofg_query"s. */
@@ -164,6 +172,7 @@ static struct ofg_sw *ofg_sw_create__(struct rconn *,
 static void ofg_sw_reset(struct ofg_sw *);
 static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_recv_features(struct ofg_sw *, const struct ofp_header *);
+static void ofg_sw_recv_config(struct ofg_sw *, const struct ofp_header *);
 static void ofg_sw_recv_ports(struct ofg_sw *, const struct ofp_header *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
@@ -180,6 +189,7 @@ static int ofg_flow_cmp_for_install(const void *, const void *);
 static void ofg_sw_round_failed(struct ofg_sw *);
 static void ofg_sw_compile_all(struct ofg_sw *);
 static void ofg_sw_refresh(struct ofg_sw *, const struct ofg_config *old);
+static void ofg_sw_refresh_networks(struct ofg_sw *);
 static void ofg_sw_mark_dirty(struct ofg_sw *, uint64_t cookie);
 static void ofg_sw_clear_dirty(struct ofg_sw *);
 static void ofg_sw_update_port_map(struct ofg_sw *);
@@ -222,6 +232,7 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
     sw->seqno = rconn_get_connection_seqno(rconn);
     sw->state = S_NEW;
     sw->config = config;
+    sw->frag_handling = -1;
     simap_init(&sw->ports);
     ofputil_port_map_init(&sw->port_map);
     shash_init(&sw->placed);
@@ -247,6 +258,7 @@ ofg_sw_destroy(struct ofg_sw *sw)
         simap_destroy(&sw->ports);
         ofputil_port_map_destroy(&sw->port_map);
         shash_destroy_free_data(&sw->placed);
+        free(sw->net_cookies);
         ofg_flow_table_destroy(&sw->desired);
         ofg_flow_table_destroy(&sw->installed);
         ofg_sw_clear_dirty(sw);
@@ -352,14 +364,16 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     }
     ds_put_format(s, " target=%s connected=%s state=\"%s\" sync=%s"
                   " flows=%"PRIuSIZE" desired=%"PRIuSIZE
-                  " containers=%"PRIuSIZE" rounds=%llu last_error=",
+                  " containers=%"PRIuSIZE" rounds=%llu frags=%s last_error=",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
                   ofg_sw_state_name(sw->state),
                   ofg_sw_is_synced(sw) ? "yes" : "no",
                   ofg_flow_table_count(&sw->installed),
                   ofg_flow_table_count(&sw->desired),
-                  shash_count(&sw->placed), sw->n_rounds);
+                  shash_count(&sw->placed), sw->n_rounds,
+                  (sw->frag_handling < 0 ? "unknown"
+                   : ofputil_frag_handling_to_string(sw->frag_handling)));
     if (sw->last_error) {
         ds_put_format(s, "\"%s\"", sw->last_error);
     } else {
@@ -409,7 +423,9 @@ static void
 ofg_sw_reset(struct ofg_sw *sw)
 {
     sw->state = S_NEW;
-    sw->features_xid = sw->ports_xid = sw->dump_xid = htonl(0);
+    sw->features_xid = sw->config_xid = htonl(0);
+    sw->ports_xid = sw->dump_xid = htonl(0);
+    sw->frag_handling = -1;
     ofg_sw_round_clear(sw);
     ofg_flow_table_clear(&sw->installed);
     sw->backoff = 0;
@@ -437,6 +453,12 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
     case OFPTYPE_FEATURES_REPLY:
         if (sw->state == S_FEATURES && oh->xid == sw->features_xid) {
             ofg_sw_recv_features(sw, oh);
+        }
+        break;
+
+    case OFPTYPE_GET_CONFIG_REPLY:
+        if (oh->xid == sw->config_xid) {
+            ofg_sw_recv_config(sw, oh);
         }
         break;
 
@@ -506,12 +528,44 @@ ofg_sw_recv_features(struct ofg_sw *sw, const struct ofp_header *oh)
               rconn_get_name(sw->rconn), sw->dpid,
               sw->sw_config ? "" : " (not in the config: default policy)");
 
-    struct ofpbuf *msg = ofputil_encode_port_desc_stats_request(
-        OFG_OFP_VERSION, OFPP_ANY);
+    /* The guards against DHCP servers and routers match L4 headers, which
+     * OVS's default fragment handling hides in every fragment, the first
+     * included.  "nx-match" shows the first fragment's.  The switch
+     * applies this before the flows that follow on this connection; the
+     * reply to the second request says whether it took it. */
+    struct ofputil_switch_config sc = {
+        .frag = OFPUTIL_FRAG_NX_MATCH,
+        .invalid_ttl_to_controller = -1,
+        .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
+    };
+    ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    sw->config_xid = ((struct ofp_header *) msg->data)->xid;
+    ofg_sw_send(sw, msg);
+
+    msg = ofputil_encode_port_desc_stats_request(OFG_OFP_VERSION, OFPP_ANY);
     sw->ports_xid = ((struct ofp_header *) msg->data)->xid;
     ofg_sw_send(sw, msg);
     simap_clear(&sw->ports);
     sw->state = S_PORTS;
+}
+
+static void
+ofg_sw_recv_config(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    struct ofputil_switch_config sc;
+    ofputil_decode_get_config_reply(oh, &sc);
+    sw->frag_handling = sc.frag;
+    if (sc.frag != OFPUTIL_FRAG_NX_MATCH) {
+        /* The flows still fail closed (a first fragment whose UDP or ICMPv6
+         * header reads as zero is dropped), but legitimate fragmented
+         * traffic suffers: say so. */
+        ofg_sw_set_error(sw, "switch kept fragment handling \"%s\" instead "
+                         "of \"nx-match\": first fragments of UDP are "
+                         "dropped", ofputil_frag_handling_to_string(sc.frag));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+    }
 }
 
 static void
@@ -924,6 +978,7 @@ ofg_sw_compile_all(struct ofg_sw *sw)
 {
     ofg_flow_table_clear(&sw->desired);
     shash_clear_free_data(&sw->placed);
+    sw->n_net_cookies = 0;
     ofg_flows_add_switch(sw->sw_config, &sw->port_map, &sw->desired);
     ofg_sw_refresh(sw, sw->config);
     ofg_sw_clear_dirty(sw);
@@ -986,6 +1041,41 @@ ofg_sw_refresh(struct ofg_sw *sw, const struct ofg_config *old)
         shash_add(&sw->placed, c->name, p);
         ofg_sw_mark_dirty(sw, p->cookie);
     }
+    ofg_sw_refresh_networks(sw);
+}
+
+/* Recomputes the flows of the networks that have containers on the switch.
+ * They are few, so all of them are recomputed and diffed each time; only
+ * those that changed are sent. */
+static void
+ofg_sw_refresh_networks(struct ofg_sw *sw)
+{
+    for (size_t i = 0; i < sw->n_net_cookies; i++) {
+        ofg_flow_table_remove_group(&sw->desired, sw->net_cookies[i]);
+        ofg_sw_mark_dirty(sw, sw->net_cookies[i]);
+    }
+    sw->n_net_cookies = 0;
+
+    const struct ofg_config *config = sw->config;
+    bool *used = xcalloc(config->n_networks + 1, sizeof *used);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &sw->placed) {
+        const struct ofg_container *c
+            = ofg_config_find_container(config, node->name);
+        used[c->network - config->networks] = true;
+    }
+    sw->net_cookies = xrealloc(sw->net_cookies, (config->n_networks + 1)
+                                                * sizeof *sw->net_cookies);
+    for (size_t i = 0; i < config->n_networks; i++) {
+        if (used[i]) {
+            const struct ofg_network *net = &config->networks[i];
+            uint64_t cookie = ofg_flows_network_cookie(net);
+            ofg_flows_add_network(net, &sw->desired);
+            ofg_sw_mark_dirty(sw, cookie);
+            sw->net_cookies[sw->n_net_cookies++] = cookie;
+        }
+    }
+    free(used);
 }
 
 static void

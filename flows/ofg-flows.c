@@ -6,69 +6,116 @@
 #include "flows/ofg-flows.h"
 
 #include <string.h>
+#include "byte-order.h"
 #include "config/ofg-config.h"
 #include "flows/ofg-flow-table.h"
 #include "flow.h"
+#include "nx-match.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofpbuf.h"
 #include "packets.h"
 #include "util.h"
 
-/* Builds the flows of one container.  'flows' collects them so that a
- * container whose flows collide with another's can be refused whole. */
+/* Collects flows that carry one cookie: a container's, a network's or a
+ * switch's.  A container's flows are added to a table all or nothing, so
+ * that a container whose flows collide with another's can be refused
+ * whole. */
 struct ofg_flow_builder {
-    const struct ofg_container *c;
-    ofp_port_t port;
     uint64_t cookie;
     struct ofg_flow **flows;
     size_t n_flows, allocated_flows;
 };
 
-static void ofg_flows_add_ipv4(struct ofg_flow_builder *);
-static void ofg_flows_add_ipv4_dest(struct ofg_flow_builder *);
-static void ofg_flows_add_ipv6_guards(struct ofg_flow_builder *);
-static void ofg_flows_add_ipv6(struct ofg_flow_builder *);
-static void ofg_flows_add_ipv6_dest(struct ofg_flow_builder *);
-static void ofg_flows_add_icmp6(struct ofg_flow_builder *);
-static void ofg_flows_add_routed(struct ofg_flow_builder *, ovs_be16 dl_type);
-static void ofg_match_icmp6(struct match *, ofp_port_t, uint8_t type);
+/* ICMPv6 types that ofguard's rules name. */
+enum {
+    OFG_ICMP6_MLD_QUERY = 130,
+    OFG_ICMP6_MLD_REPORT = 131,
+    OFG_ICMP6_MLD_DONE = 132,
+    OFG_ICMP6_RS = 133,
+    OFG_ICMP6_RA = 134,
+    OFG_ICMP6_NS = 135,
+    OFG_ICMP6_NA = 136,
+    OFG_ICMP6_REDIRECT = 137,
+    OFG_ICMP6_MLD2_REPORT = 143,
+};
+
+/* MLD reports and dones, which hosts send to join the solicited-node groups
+ * that neighbour discovery needs. */
+static const uint8_t mld_types[] = {
+    OFG_ICMP6_MLD_REPORT, OFG_ICMP6_MLD_DONE, OFG_ICMP6_MLD2_REPORT,
+};
+
+static const struct eth_addr eth_zero = ETH_ADDR_C(00,00,00,00,00,00);
+static const struct eth_addr eth_group = ETH_ADDR_C(01,00,00,00,00,00);
+
+static void ofg_flows_add_classify(struct ofg_flow_builder *,
+                                   const struct ofg_container *,
+                                   ofp_port_t);
+static void ofg_flows_add_ipv4_binding(struct ofg_flow_builder *,
+                                       const struct ofg_container *,
+                                       ofp_port_t);
+static void ofg_flows_add_ipv6_binding(struct ofg_flow_builder *,
+                                       const struct ofg_container *,
+                                       ofp_port_t);
+static void ofg_flows_add_nd_binding(struct ofg_flow_builder *,
+                                     const struct ofg_container *,
+                                     ofp_port_t);
+static void ofg_flows_add_delivery(struct ofg_flow_builder *,
+                                   const struct ofg_container *, ofp_port_t);
+static bool ofg_container_has_ipv6(const struct ofg_container *);
+static void ofg_container_ipv6_addrs(const struct ofg_container *,
+                                     struct ofg_ipv6_prefix *addrs);
+
+static void ofg_flows_add_gateway_rules(struct ofg_flow_builder *,
+                                        const struct ofg_network *,
+                                        ovs_be16 dl_type);
+static void ofg_flows_add_switch_source(struct ofg_flow_builder *);
+static void ofg_flows_add_switch_guards(struct ofg_flow_builder *);
+static void ofg_flows_add_switch_nd(struct ofg_flow_builder *);
+static void ofg_flows_add_switch_nd_unspecified(struct ofg_flow_builder *);
+static void ofg_flows_add_switch_dest(struct ofg_flow_builder *);
+static void ofg_flows_add_switch_deliver(struct ofg_flow_builder *,
+                                         const struct ofg_switch *,
+                                         const struct ofputil_port_map *);
+
+static void ofg_match_icmp6_any(struct match *);
+static void ofg_match_icmp6(struct match *, uint8_t type);
+static void ofg_match_nd(struct match *, uint8_t type);
+static void ofg_match_xxreg0_prefix(struct match *,
+                                    const struct ofg_ipv6_prefix *);
+static void ofg_match_unicast_dst(struct match *,
+                                  const struct ofg_network *);
+static void ofg_put_move_nd_target(struct ofpbuf *);
+
+static void ofg_flow_builder_init(struct ofg_flow_builder *, uint64_t cookie);
 static void ofg_flow_builder_add(struct ofg_flow_builder *, uint8_t table_id,
                                  uint16_t priority, const struct match *,
                                  const struct ofpbuf *ofpacts);
-static void ofg_match_port(struct match *, const struct ofg_container *,
-                           ofp_port_t, ovs_be16 dl_type);
-static void ofg_put_goto(struct ofpbuf *, uint8_t table_id);
+static void ofg_flow_builder_goto(struct ofg_flow_builder *, uint8_t table_id,
+                                  uint16_t priority, const struct match *,
+                                  uint8_t next_table);
+static void ofg_flow_builder_drop(struct ofg_flow_builder *, uint8_t table_id,
+                                  uint16_t priority, const struct match *);
+static bool ofg_flow_builder_finish(struct ofg_flow_builder *,
+                                    struct ofg_flow_table *, bool whole);
 static struct ofg_flow *ofg_flow_create_normalized(
     uint8_t table_id, uint16_t priority, const struct match *,
     uint64_t cookie, const struct ofpbuf *ofpacts);
-static void ofg_add_table_flow(struct ofg_flow_table *, uint8_t table_id,
-                               uint16_t priority, const struct match *,
-                               uint64_t cookie, const struct ofpbuf *);
-
-void
-ofg_flows_link_local(const struct eth_addr mac, struct in6_addr *lla)
-{
-    /* RFC 4291 appendix A: flip the universal/local bit, insert ff:fe. */
-    memset(lla, 0, sizeof *lla);
-    lla->s6_addr[0] = 0xfe;
-    lla->s6_addr[1] = 0x80;
-    lla->s6_addr[8] = mac.ea[0] ^ 0x02;
-    lla->s6_addr[9] = mac.ea[1];
-    lla->s6_addr[10] = mac.ea[2];
-    lla->s6_addr[11] = 0xff;
-    lla->s6_addr[12] = 0xfe;
-    lla->s6_addr[13] = mac.ea[3];
-    lla->s6_addr[14] = mac.ea[4];
-    lla->s6_addr[15] = mac.ea[5];
-}
 
 uint64_t
 ofg_flows_container_cookie(const struct ofg_container *c)
 {
     return OFG_COOKIE_TAG | (c->cookie & OFG_COOKIE_ID_MASK);
+}
+
+uint64_t
+ofg_flows_network_cookie(const struct ofg_network *net)
+{
+    return OFG_COOKIE_TAG | (net->cookie & OFG_COOKIE_ID_MASK);
 }
 
 uint64_t
@@ -99,65 +146,38 @@ bool
 ofg_flows_add_container(const struct ofg_container *c, ofp_port_t port,
                         struct ofg_flow_table *table)
 {
-    struct ofg_flow_builder b = {
-        .c = c,
-        .port = port,
-        .cookie = ofg_flows_container_cookie(c),
-    };
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    struct match match;
+    struct ofg_flow_builder b;
+    ofg_flow_builder_init(&b, ofg_flows_container_cookie(c));
 
+    ofg_flows_add_classify(&b, c, port);
     if (c->n_ipv4) {
-        ofg_flows_add_ipv4(&b);
-        ofg_flows_add_ipv4_dest(&b);
+        ofg_flows_add_ipv4_binding(&b, c, port);
     }
-    /* The guards against rogue servers and routers hold whatever the
-     * container's addresses, so they come first and unconditionally. */
-    ofg_flows_add_ipv6_guards(&b);
-    if (c->n_ipv6 && c->network->has_ipv6) {
-        ofg_flows_add_ipv6(&b);
-        ofg_flows_add_ipv6_dest(&b);
-        ofg_flows_add_icmp6(&b);
+    if (ofg_container_has_ipv6(c)) {
+        ofg_flows_add_ipv6_binding(&b, c, port);
+        ofg_flows_add_nd_binding(&b, c, port);
     }
-
-    /* Priority 20, table 3: frames for the container's MAC go to its port,
-     * whatever the switch has learned.  Only checked frames get here. */
-    match_init_catchall(&match);
-    match_set_dl_dst(&match, c->mac);
-    ofpbuf_clear(&ofpacts);
-    ofpact_put_OUTPUT(&ofpacts)->port = port;
-    ofg_flow_builder_add(&b, OFG_TABLE_DELIVER, OFG_PRIO_DELIVER, &match,
-                         &ofpacts);
-
-    /* Priority 5, tables 0 to 2: whatever the container sends that no
-     * rule above allowed is dropped, including all IPv6 until the IPv6
-     * policy allows some of it, VLAN-tagged frames and foreign MACs. */
-    match_init_catchall(&match);
-    match_set_in_port(&match, port);
-    ofpbuf_clear(&ofpacts);
-    ofg_flow_builder_add(&b, OFG_TABLE_SOURCE, OFG_PRIO_PORT_DROP, &match,
-                         &ofpacts);
-    ofg_flow_builder_add(&b, OFG_TABLE_DEST, OFG_PRIO_PORT_DROP, &match,
-                         &ofpacts);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flows_add_delivery(&b, c, port);
 
     /* All or nothing: one collision means a misconfiguration that validation
      * could not see (two containers on one port), and half a policy for a
      * port would be worse than none. */
-    bool ok = true;
-    for (size_t i = 0; i < b.n_flows && ok; i++) {
-        if (ofg_flow_table_find(table, b.flows[i])) {
-            ok = false;
-        }
+    return ofg_flow_builder_finish(&b, table, true);
+}
+
+void
+ofg_flows_add_network(const struct ofg_network *net,
+                      struct ofg_flow_table *table)
+{
+    struct ofg_flow_builder b;
+    ofg_flow_builder_init(&b, ofg_flows_network_cookie(net));
+    if (net->has_ipv4) {
+        ofg_flows_add_gateway_rules(&b, net, htons(ETH_TYPE_IP));
     }
-    for (size_t i = 0; i < b.n_flows; i++) {
-        if (!ok || ofg_flow_table_insert(table, b.flows[i])) {
-            ofg_flow_destroy(b.flows[i]);
-        }
+    if (net->has_ipv6) {
+        ofg_flows_add_gateway_rules(&b, net, htons(ETH_TYPE_IPV6));
     }
-    free(b.flows);
-    return ok;
+    ofg_flow_builder_finish(&b, table, false);
 }
 
 void
@@ -165,67 +185,29 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
                      const struct ofputil_port_map *ports,
                      struct ofg_flow_table *table)
 {
-    uint64_t cookie = ofg_flows_switch_cookie();
-    uint64_t stub[128 / 8], stub2[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofg_flow_builder b;
+    ofg_flow_builder_init(&b, ofg_flows_switch_cookie());
+
+    /* Explicit default drops, although OpenFlow 1.3's table-miss drops too:
+     * they make the drops visible, with counters, in "ovs-ofctl
+     * dump-flows", and do not depend on the switch's table-miss
+     * configuration. */
+    static const uint8_t drop_tables[] = {
+        OFG_TABLE_CLASSIFY, OFG_TABLE_SOURCE, OFG_TABLE_ND_TARGET,
+        OFG_TABLE_DEST,
+    };
     struct match match;
-
-    /* Table defaults.  OpenFlow 1.3's table-miss would drop too, but
-     * explicit flows make the drops visible, with counters, in
-     * "ovs-ofctl dump-flows", and do not depend on the table-miss
-     * configuration of the switch. */
     match_init_catchall(&match);
-    ofg_add_table_flow(table, OFG_TABLE_SOURCE, OFG_PRIO_DEFAULT, &match,
-                       cookie, &ofpacts);
-    ofg_add_table_flow(table, OFG_TABLE_DEST, OFG_PRIO_DEFAULT, &match,
-                       cookie, &ofpacts);
-
-    /* Broadcast and multicast that passed the checks are flooded. */
-    struct eth_addr mc = ETH_ADDR_C(01,00,00,00,00,00);
-    match_set_dl_dst_masked(&match, mc, mc);
-    ofpact_put_OUTPUT(&ofpacts)->port = OFPP_NORMAL;
-    ofg_add_table_flow(table, OFG_TABLE_DELIVER, OFG_PRIO_TRUSTED, &match,
-                       cookie, &ofpacts);
-
-    /* Trusted ports skip the checks.  Their priority is below every
-     * container flow, so a port that is both trusted and a container's
-     * port gets the container's checks. */
-    struct ofpbuf trusted_out = OFPBUF_STUB_INITIALIZER(stub2);
-    static const char *default_trusted[] = { "LOCAL" };
-    const char *const *names = default_trusted;
-    size_t n_names = ARRAY_SIZE(default_trusted);
-    if (sw) {
-        names = (const char *const *) sw->trusted_ports;
-        n_names = sw->n_trusted_ports;
-    }
-    for (size_t i = 0; i < n_names; i++) {
-        ofp_port_t port = (!strcmp(names[i], "LOCAL")
-                           ? OFPP_LOCAL
-                           : ofputil_port_map_get_number(ports, names[i]));
-        if (port == OFPP_NONE) {
-            continue;
-        }
-        match_init_catchall(&match);
-        match_set_in_port(&match, port);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-        ofg_add_table_flow(table, OFG_TABLE_SOURCE, OFG_PRIO_TRUSTED, &match,
-                           cookie, &ofpacts);
-        ofpact_put_OUTPUT(&trusted_out)->port = port;
+    for (size_t i = 0; i < ARRAY_SIZE(drop_tables); i++) {
+        ofg_flow_builder_drop(&b, drop_tables[i], OFG_PRIO_DEFAULT, &match);
     }
 
-    /* Unicast to a MAC that is no container's (the gateway's, a router's,
-     * or one nobody has) goes to the trusted ports only.  NORMAL would
-     * flood it to every port until it learned where the MAC is, and the
-     * gateway's MAC it may never learn, since its replies to containers
-     * leave through the per-container flows: every container would see its
-     * neighbours' routed traffic.  (Output to the input port is dropped, so
-     * a trusted port never gets its own frames back.) */
-    match_init_catchall(&match);
-    ofg_add_table_flow(table, OFG_TABLE_DELIVER, OFG_PRIO_DEFAULT, &match,
-                       cookie, &trusted_out);
-    ofpbuf_uninit(&trusted_out);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flows_add_switch_source(&b);
+    ofg_flows_add_switch_guards(&b);
+    ofg_flows_add_switch_nd(&b);
+    ofg_flows_add_switch_dest(&b);
+    ofg_flows_add_switch_deliver(&b, sw, ports);
+    ofg_flow_builder_finish(&b, table, false);
 }
 
 void
@@ -233,14 +215,22 @@ ofg_flows_compile(const struct ofg_config *config, const struct ofg_switch *sw,
                   const struct ofputil_port_map *ports,
                   struct ofg_flow_table *table)
 {
+    bool *used = xcalloc(config->n_networks + 1, sizeof *used);
+
     ofg_flows_add_switch(sw, ports, table);
     for (size_t i = 0; i < config->n_containers; i++) {
         const struct ofg_container *c = &config->containers[i];
         ofp_port_t port = ofg_flows_container_port(c, sw, ports);
-        if (port != OFPP_NONE) {
-            ofg_flows_add_container(c, port, table);
+        if (port != OFPP_NONE && ofg_flows_add_container(c, port, table)) {
+            used[c->network - config->networks] = true;
         }
     }
+    for (size_t i = 0; i < config->n_networks; i++) {
+        if (used[i]) {
+            ofg_flows_add_network(&config->networks[i], table);
+        }
+    }
+    free(used);
 }
 
 void
@@ -268,471 +258,656 @@ ofg_flow_format(const struct ofg_flow *flow,
     }
 }
 
-/* IPv4 and ARP source binding (table 0). */
+/* Container flows. */
+
+/* Table 0: the container's frames, with its MAC as source and no VLAN tag,
+ * carry its network and options on to the checks (priority 25); anything
+ * else from its port (a foreign or group MAC, a tag, a priority tag) is
+ * dropped (priority 5).  The drop also keeps a trusted port that is a
+ * container's port from passing unchecked, and makes two containers on
+ * one port collide. */
 static void
-ofg_flows_add_ipv4(struct ofg_flow_builder *b)
+ofg_flows_add_classify(struct ofg_flow_builder *b,
+                       const struct ofg_container *c, ofp_port_t port)
 {
-    const struct ofg_container *c = b->c;
-    uint64_t stub[128 / 8];
+    uint64_t md = (OFG_MD_CONTAINER
+                   | (c->network->cookie & OFG_MD_NETWORK_MASK)
+                   | (c->allow_dhcp ? OFG_MD_DHCP : 0)
+                   | (c->allow_multicast ? OFG_MD_MULTICAST : 0)
+                   | (ofg_container_has_ipv6(c) ? OFG_MD_IPV6 : 0));
+    uint64_t stub[64 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofpact_metadata *wm = ofpact_put_WRITE_METADATA(&ofpacts);
+    wm->metadata = htonll(md);
+    wm->mask = OVS_BE64_MAX;
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_SOURCE;
+
     struct match match;
+    match_init_catchall(&match);
+    match_set_in_port(&match, port);
+    ofg_flow_builder_drop(b, OFG_TABLE_CLASSIFY, OFG_PRIO_PORT, &match);
 
-    /* Priority 100: a container is never a DHCP server, whatever address it
-     * sends from.  UDP source port 67 is what a server's offers and acks
-     * carry. */
-    ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IP));
-    match_set_nw_proto(&match, IPPROTO_UDP);
-    match_set_tp_src(&match, htons(67));
-    ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_GUARD, &match,
+    match_set_dl_src(&match, c->mac);
+    /* vlan_tci=0/0x1fff matches only frames without an 802.1Q header: a
+     * tagged frame could otherwise leak into another VLAN past a trusted
+     * port. */
+    match_set_dl_tci_masked(&match, htons(0), htons(VLAN_VID_MASK | VLAN_CFI));
+    ofg_flow_builder_add(b, OFG_TABLE_CLASSIFY, OFG_PRIO_PRIMARY, &match,
                          &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
 
+/* Table 10: IPv4 and ARP source binding, one pair of flows per address or
+ * prefix.  ARP needs nothing more (its sender fields are the binding); IP
+ * goes on to the guards. */
+static void
+ofg_flows_add_ipv4_binding(struct ofg_flow_builder *b,
+                           const struct ofg_container *c, ofp_port_t port)
+{
     for (size_t i = 0; i < c->n_ipv4; i++) {
         const struct ofg_ipv4_prefix *a = &c->ipv4[i];
         ovs_be32 mask = be32_prefix_mask(a->plen);
+        struct match match;
 
-        /* Priority 50: ARP binding.  Both the Ethernet source and the
-         * sender hardware address must be the container's, or a container
-         * could poison caches with another MAC behind its own address.
-         * ARP is broadcast or aimed at any neighbour, so it skips the
-         * destination checks. */
-        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_ARP));
+        /* Priority 50: requests, replies and gratuitous ARP, for its own
+         * addresses with its own MAC. */
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        match_set_dl_type(&match, htons(ETH_TYPE_ARP));
         match_set_arp_sha(&match, c->mac);
         match_set_nw_src_masked(&match, a->addr, mask);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
-                             &ofpacts);
+        ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                              OFG_TABLE_DELIVER);
 
-        /* Priority 25 (primary) or 10 (additional): IPv4 source binding;
-         * the destination is checked in table 2. */
-        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IP));
+        /* Priority 25 (primary) or 10 (additional). */
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        match_set_dl_type(&match, htons(ETH_TYPE_IP));
         match_set_nw_src_masked(&match, a->addr, mask);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DEST);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE,
-                             i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
-                             &match, &ofpacts);
+        ofg_flow_builder_goto(b, OFG_TABLE_SOURCE,
+                              i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
+                              &match, OFG_TABLE_GUARD);
     }
-
-    if (c->allow_dhcp) {
-        /* Priority 50: a DHCP client has no address yet: DISCOVER and
-         * REQUEST come from 0.0.0.0 to the broadcast address.  They are
-         * bound to the container's MAC like everything else. */
-        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IP));
-        match_set_nw_proto(&match, IPPROTO_UDP);
-        match_set_nw_src(&match, htonl(0));
-        match_set_nw_dst(&match, htonl(0xffffffff));
-        match_set_tp_src(&match, htons(68));
-        match_set_tp_dst(&match, htons(67));
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
-                             &ofpacts);
-    }
-    ofpbuf_uninit(&ofpacts);
 }
 
-/* IPv4 destination checks (table 2): "gateway-only egress". */
+/* Table 10: IPv6 source binding: the container's addresses and prefixes,
+ * and the link-local address derived from its MAC. */
 static void
-ofg_flows_add_ipv4_dest(struct ofg_flow_builder *b)
+ofg_flows_add_ipv6_binding(struct ofg_flow_builder *b,
+                           const struct ofg_container *c, ofp_port_t port)
 {
-    const struct ofg_container *c = b->c;
-    const struct ofg_network *net = c->network;
+    struct ofg_ipv6_prefix *addrs = xmalloc((c->n_ipv6 + 1) * sizeof *addrs);
+    ofg_container_ipv6_addrs(c, addrs);
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        struct in6_addr mask = ipv6_create_mask(addrs[i].plen);
+        struct match match;
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_src_masked(&match, &addrs[i].addr, &mask);
+        ofg_flow_builder_goto(b, OFG_TABLE_SOURCE,
+                              i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
+                              &match, OFG_TABLE_GUARD);
+    }
+    free(addrs);
+}
+
+/* Neighbour discovery binding, with the link-layer option and target
+ * checks that need the container's MAC and addresses.  The switch's shared
+ * rules (table 30) accept solicitations and advertisements without a
+ * link-layer option; these accept the container's own. */
+static void
+ofg_flows_add_nd_binding(struct ofg_flow_builder *b,
+                         const struct ofg_container *c, ofp_port_t port)
+{
     uint64_t stub[128 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
-    if (!net->has_ipv4) {
-        return;
-    }
+    /* Priority 50: solicitations with its own source link-layer option. */
+    ofg_match_nd(&match, OFG_ICMP6_NS);
+    match_set_in_port(&match, port);
+    match_set_arp_sha(&match, c->mac);
+    ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_DELIVER);
 
-    /* Priority 150: to the gateway.  The source was checked in table 0;
-     * with a gateway MAC, the frame must also be addressed to it. */
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IP));
-    match_set_nw_dst(&match, net->gateway);
-    if (net->has_gateway_mac) {
-        match_set_dl_dst(&match, net->gateway_mac);
-    }
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
-                         &ofpacts);
-
-    /* Priority 100: no direct traffic to neighbours in the subnet, and no
-     * broadcast or multicast unless allowed.  (The subnet rule comes first
-     * in the code but the subnet and multicast ranges never overlap.) */
-    ofpbuf_clear(&ofpacts);
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IP));
-    match_set_nw_dst_masked(&match, net->subnet.addr,
-                            be32_prefix_mask(net->subnet.plen));
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-    if (c->allow_dhcp) {
-        /* Priority 150: a bound client renews by broadcast when its server
-         * does not answer (REBINDING), from its own address. */
-        struct match dhcp = match;
-        match_set_nw_dst(&dhcp, htonl(0xffffffff));
-        match_set_nw_proto(&dhcp, IPPROTO_UDP);
-        match_set_tp_src(&dhcp, htons(68));
-        match_set_tp_dst(&dhcp, htons(67));
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &dhcp,
-                             &ofpacts);
-        ofpbuf_clear(&ofpacts);
-    }
-    /* Broadcast and multicast are dropped, or, where allowed, sent on
-     * here whatever the gateway MAC (they are not addressed to it). */
-    if (c->allow_multicast) {
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    }
-    match_set_nw_dst(&match, htonl(0xffffffff));
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-    match_set_nw_dst_masked(&match, htonl(0xe0000000), htonl(0xf0000000));
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-    ofpbuf_clear(&ofpacts);
-
-    ofg_flows_add_routed(b, htons(ETH_TYPE_IP));
+    /* Priority 50: advertisements with its own target link-layer option;
+     * their target is checked next. */
+    ofg_match_nd(&match, OFG_ICMP6_NA);
+    match_set_in_port(&match, port);
+    match_set_arp_tha(&match, c->mac);
+    ofg_put_move_nd_target(&ofpacts);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
+    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match, &ofpacts);
     ofpbuf_uninit(&ofpacts);
+
+    /* Priority 50, table 31: an advertisement, or a duplicate address
+     * detection probe, only for an address the container owns.  (A probe
+     * for a neighbour's address would let it answer the neighbour's own
+     * probe and keep it from ever using its address.) */
+    struct ofg_ipv6_prefix *addrs = xmalloc((c->n_ipv6 + 1) * sizeof *addrs);
+    ofg_container_ipv6_addrs(c, addrs);
+    for (size_t i = 0; i <= c->n_ipv6; i++) {
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        ofg_match_xxreg0_prefix(&match, &addrs[i]);
+        ofg_flow_builder_goto(b, OFG_TABLE_ND_TARGET, OFG_PRIO_ARP, &match,
+                              OFG_TABLE_DELIVER);
+    }
+    free(addrs);
 }
 
-/* Priority 10, table 2: whatever of 'dl_type' passed the destination checks
- * above is routed, so it goes to the gateway's MAC when the config knows
- * it. */
+/* Priority 20, table 60: frames for the container's MAC that came in on a
+ * trusted port go to its port, whatever the switch has learned.  Unicast
+ * from another container never matches: it goes to the trusted ports. */
 static void
-ofg_flows_add_routed(struct ofg_flow_builder *b, ovs_be16 dl_type)
+ofg_flows_add_delivery(struct ofg_flow_builder *b,
+                       const struct ofg_container *c, ofp_port_t port)
 {
-    const struct ofg_network *net = b->c->network;
     uint64_t stub[64 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    struct match match;
+    ofpact_put_OUTPUT(&ofpacts)->port = port;
 
+    struct match match;
     match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, dl_type);
-    if (net->has_gateway_mac) {
-        match_set_dl_dst(&match, net->gateway_mac);
-    }
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_ADDRESS, &match,
+    match_set_metadata_masked(&match, htonll(0), htonll(OFG_MD_CONTAINER));
+    match_set_dl_dst(&match, c->mac);
+    ofg_flow_builder_add(b, OFG_TABLE_DELIVER, OFG_PRIO_DELIVER, &match,
                          &ofpacts);
     ofpbuf_uninit(&ofpacts);
 }
 
-/* IPv6 guards (table 0, priority 100): a container never acts as a router
- * or a DHCPv6 server. */
-static void
-ofg_flows_add_ipv6_guards(struct ofg_flow_builder *b)
+/* A container has an IPv6 policy when it has IPv6 addresses in a network
+ * with an IPv6 subnet; otherwise every IPv6 frame it sends is dropped. */
+static bool
+ofg_container_has_ipv6(const struct ofg_container *c)
 {
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    struct match match;
+    return c->n_ipv6 && c->network->has_ipv6;
+}
 
-    /* Router advertisements (134) and redirects (137), from any source
-     * MAC or address: they would reroute or renumber the neighbours. */
-    static const uint8_t types[] = { 134, 137 };
-    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        ofg_match_icmp6(&match, b->port, types[i]);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_GUARD, &match,
-                             &ofpacts);
+/* Stores in 'addrs' (room for n_ipv6 + 1) the container's IPv6 addresses
+ * and prefixes, then its EUI-64 link-local address. */
+static void
+ofg_container_ipv6_addrs(const struct ofg_container *c,
+                         struct ofg_ipv6_prefix *addrs)
+{
+    memcpy(addrs, c->ipv6, c->n_ipv6 * sizeof *addrs);
+    in6_generate_lla(c->mac, &addrs[c->n_ipv6].addr);
+    addrs[c->n_ipv6].plen = 128;
+}
+
+/* Network flows. */
+
+/* Table 40, for the containers of 'net' (its cookie in the metadata), in
+ * the family 'dl_type': gateway-only egress. */
+static void
+ofg_flows_add_gateway_rules(struct ofg_flow_builder *b,
+                            const struct ofg_network *net, ovs_be16 dl_type)
+{
+    bool v4 = dl_type == htons(ETH_TYPE_IP);
+    struct match base;
+    match_init_catchall(&base);
+    match_set_metadata_masked(&base, htonll(net->cookie),
+                              htonll(OFG_MD_NETWORK_MASK));
+    match_set_dl_type(&base, dl_type);
+
+    /* Priority 150: to the gateway, at layer 2 to its MAC if known and in
+     * any case to a unicast one (a broadcast would reach every port). */
+    struct match match = base;
+    if (v4) {
+        match_set_nw_dst(&match, net->gateway);
+    } else {
+        match_set_ipv6_dst(&match, &net->gateway6);
     }
+    ofg_match_unicast_dst(&match, net);
+    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                          OFG_TABLE_DELIVER);
 
-    /* DHCPv6 server and relay messages come from UDP port 547. */
+    /* Priority 100: no direct talk to neighbours in the subnet. */
+    match = base;
+    if (v4) {
+        match_set_nw_dst_masked(&match, net->subnet.addr,
+                                be32_prefix_mask(net->subnet.plen));
+    } else {
+        struct in6_addr mask = ipv6_create_mask(net->subnet6.plen);
+        match_set_ipv6_dst_masked(&match, &net->subnet6.addr, &mask);
+    }
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+
+    /* Priority 10: what passed the checks above is routed: to the gateway
+     * too. */
+    match = base;
+    ofg_match_unicast_dst(&match, net);
+    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_ADDRESS, &match,
+                          OFG_TABLE_DELIVER);
+}
+
+/* Switch flows. */
+
+/* Table 10, priority 50: the two sources a container may use before it owns
+ * an address, if its options allow: 0.0.0.0 for a DHCP client's DISCOVER
+ * and REQUEST, and :: for ICMPv6 (duplicate address detection, router
+ * solicitations, MLD; table 30 allows only those). */
+static void
+ofg_flows_add_switch_source(struct ofg_flow_builder *b)
+{
+    struct match match;
     match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    match_set_metadata_masked(&match, htonll(OFG_MD_DHCP),
+                              htonll(OFG_MD_DHCP));
+    match_set_dl_type(&match, htons(ETH_TYPE_IP));
     match_set_nw_proto(&match, IPPROTO_UDP);
-    match_set_tp_src(&match, htons(547));
-    ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-    ofpbuf_uninit(&ofpacts);
-}
+    match_set_nw_src(&match, htonl(0));
+    match_set_tp_src(&match, htons(68));
+    match_set_tp_dst(&match, htons(67));
+    ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_GUARD);
 
-/* IPv6 source binding (table 0): the container's addresses and prefixes,
- * and the link-local address derived from its MAC.  ICMPv6 from them goes
- * to table 1 for the neighbour discovery checks. */
-static void
-ofg_flows_add_ipv6(struct ofg_flow_builder *b)
-{
-    const struct ofg_container *c = b->c;
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    struct match match;
-
-    struct ofg_ipv6_prefix lla = { .plen = 128 };
-    ofg_flows_link_local(c->mac, &lla.addr);
-
-    for (size_t i = 0; i <= c->n_ipv6; i++) {
-        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
-        struct in6_addr mask = ipv6_create_mask(a->plen);
-
-        /* Priority 50: ICMPv6, to be checked in table 1. */
-        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
-        match_set_ipv6_src_masked(&match, &a->addr, &mask);
-        match_set_nw_proto(&match, IPPROTO_ICMPV6);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_ICMP6);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
-                             &ofpacts);
-
-        /* Priority 25 (primary) or 10: the rest, to the destination
-         * checks. */
-        ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
-        match_set_ipv6_src_masked(&match, &a->addr, &mask);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DEST);
-        ofg_flow_builder_add(b, OFG_TABLE_SOURCE,
-                             i == 0 ? OFG_PRIO_PRIMARY : OFG_PRIO_ADDRESS,
-                             &match, &ofpacts);
-    }
-
-    /* Priority 50: duplicate address detection sends neighbour
-     * solicitations, and MLD reports, from the unspecified address before
-     * the container owns any address.  Table 1 checks them. */
-    ofg_match_port(&match, c, b->port, htons(ETH_TYPE_IPV6));
+    ofg_match_icmp6_any(&match);
+    match_set_metadata_masked(&match, htonll(OFG_MD_IPV6),
+                              htonll(OFG_MD_IPV6));
     match_set_ipv6_src(&match, &in6addr_any);
-    match_set_nw_proto(&match, IPPROTO_ICMPV6);
-    ofpbuf_clear(&ofpacts);
-    ofg_put_goto(&ofpacts, OFG_TABLE_ICMP6);
-    ofg_flow_builder_add(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
-                         &ofpacts);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_GUARD);
 }
 
-/* IPv6 destination checks (table 2), as for IPv4. */
+/* Table 20: what no container may send, whatever its addresses.  These
+ * rules see every IP frame from a container after source binding, first
+ * fragments included: ofguard asks the switch to match fragments' L4
+ * headers ("nx-match" fragment handling). */
 static void
-ofg_flows_add_ipv6_dest(struct ofg_flow_builder *b)
+ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
 {
-    const struct ofg_container *c = b->c;
-    const struct ofg_network *net = c->network;
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
-    /* Priority 150: to the gateway. */
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-    match_set_ipv6_dst(&match, &net->gateway6);
-    if (net->has_gateway_mac) {
-        match_set_dl_dst(&match, net->gateway_mac);
-    }
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
-                         &ofpacts);
-
-    if (c->allow_dhcp) {
-        /* Priority 150: DHCPv6 client messages go to the
-         * All_DHCP_Relay_Agents_and_Servers group, ff02::1:2. */
-        static const struct in6_addr servers = { { {
-            0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x02
-        } } };
+    /* Priority 100: DHCP and DHCPv6 are the gateway side's business.
+     * Nothing from a container goes to the clients' ports (68, 546), from
+     * whatever source port, nor comes from the servers' (67, 547). */
+    static const struct {
+        uint16_t dl_type;
+        uint16_t client, server;
+    } dhcp[] = {
+        { ETH_TYPE_IP, 68, 67 },
+        { ETH_TYPE_IPV6, 546, 547 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(dhcp); i++) {
         match_init_catchall(&match);
-        match_set_in_port(&match, b->port);
-        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-        match_set_ipv6_dst(&match, &servers);
+        match_set_dl_type(&match, htons(dhcp[i].dl_type));
         match_set_nw_proto(&match, IPPROTO_UDP);
-        match_set_tp_src(&match, htons(546));
-        match_set_tp_dst(&match, htons(547));
-        ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
-                             &ofpacts);
+        match_set_tp_dst(&match, htons(dhcp[i].client));
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+
+        match_init_catchall(&match);
+        match_set_dl_type(&match, htons(dhcp[i].dl_type));
+        match_set_nw_proto(&match, IPPROTO_UDP);
+        match_set_tp_src(&match, htons(dhcp[i].server));
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+
+        /* A first fragment (or a whole datagram) whose UDP header the
+         * switch could not read shows destination port 0: its real ports
+         * would arrive in a later fragment, past the two rules above.
+         * Port 0 is never a valid destination anyway.  (Later fragments
+         * carry no header, so they pass; without their first fragment
+         * they are never reassembled.) */
+        static const uint8_t not_later[] = { 0, FLOW_NW_FRAG_ANY };
+        for (size_t k = 0; k < ARRAY_SIZE(not_later); k++) {
+            /* One flow for whole datagrams, one for first fragments: OVS
+             * does not report a partial fragment mask ("not_later") back
+             * as it was sent. */
+            match_init_catchall(&match);
+            match_set_dl_type(&match, htons(dhcp[i].dl_type));
+            match_set_nw_proto(&match, IPPROTO_UDP);
+            match_set_nw_frag_masked(&match, not_later[k], FLOW_NW_FRAG_MASK);
+            match_set_tp_dst(&match, htons(0));
+            ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+        }
     }
 
-    /* Priority 100: no direct traffic to neighbours, whether by their
-     * subnet or their link-local addresses, and no multicast unless
-     * allowed (neighbour discovery and MLD went through table 1). */
-    ofpbuf_clear(&ofpacts);
+    /* Priority 100: router advertisements and redirects, in any fragment
+     * and from any source: they would reroute or renumber the neighbours.
+     * ICMPv6 type 0, which does not exist, is what the switch reports
+     * when the ICMPv6 header is cut off in a first fragment. */
+    static const uint8_t types[] = { OFG_ICMP6_RA, OFG_ICMP6_REDIRECT, 0 };
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        ofg_match_icmp6(&match, types[i]);
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+    }
+
+    /* Priority 100: IPv6 whose extension header chain the switch could not
+     * follow to its end (say, a first fragment whose Destination Options
+     * push the upper-layer header into the next fragment, RFC 7113): the
+     * switch reports it with protocol 0, and no rule could tell what it
+     * carries. */
     match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
     match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-    struct in6_addr mask = ipv6_create_mask(net->subnet6.plen);
-    match_set_ipv6_dst_masked(&match, &net->subnet6.addr, &mask);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
+    match_set_nw_proto(&match, 0);
+    ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
 
-    struct in6_addr ll = IN6ADDR_ANY_INIT;
-    ll.s6_addr[0] = 0xfe;
-    ll.s6_addr[1] = 0x80;
-    mask = ipv6_create_mask(10);
-    match_set_ipv6_dst_masked(&match, &ll, &mask);
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-
-    struct in6_addr mc = IN6ADDR_ANY_INIT;
-    mc.s6_addr[0] = 0xff;
-    mask = ipv6_create_mask(8);
-    match_set_ipv6_dst_masked(&match, &mc, &mask);
-    if (c->allow_multicast) {
-        ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
-    }
-    ofg_flow_builder_add(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
-    ofpbuf_clear(&ofpacts);
-
-    ofg_flows_add_routed(b, htons(ETH_TYPE_IPV6));
-    ofpbuf_uninit(&ofpacts);
+    /* Priority 50: ICMPv6 to the neighbour discovery checks; priority 0:
+     * the rest to the destination checks. */
+    ofg_match_icmp6_any(&match);
+    ofg_flow_builder_goto(b, OFG_TABLE_GUARD, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_ND);
+    match_init_catchall(&match);
+    ofg_flow_builder_goto(b, OFG_TABLE_GUARD, OFG_PRIO_DEFAULT, &match,
+                          OFG_TABLE_DEST);
 }
 
-/* ICMPv6 checks (table 1), for ICMPv6 whose source table 0 accepted. */
+/* Table 30: ICMPv6 from a container.  Neighbour discovery must be whole
+ * (never fragmented, RFC 6980), unrouted (hop limit 255, RFC 4861) and
+ * carry no link-layer option or the container's own (its per-container
+ * flows accept its own). */
 static void
-ofg_flows_add_icmp6(struct ofg_flow_builder *b)
+ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
 {
-    const struct ofg_container *c = b->c;
     uint64_t stub[128 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
 
-    /* Priority 150 and 100: from the unspecified address, a container
-     * may only probe its own addresses (duplicate address detection: a
-     * solicitation without link-layer option), solicit routers and send
-     * MLD reports.  A
-     * probe for a neighbour's address would let it answer the neighbour's
-     * own probe and keep it from ever using its address. */
-    struct ofg_ipv6_prefix lla = { .plen = 128 };
-    ofg_flows_link_local(c->mac, &lla.addr);
-    static const struct eth_addr zero = ETH_ADDR_C(00,00,00,00,00,00);
-    for (size_t i = 0; i <= c->n_ipv6; i++) {
-        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
-        struct in6_addr mask = ipv6_create_mask(a->plen);
-        ofg_match_icmp6(&match, b->port, 135);
-        match_set_ipv6_src(&match, &in6addr_any);
-        match_set_icmp_code(&match, 0);
-        match_set_nw_ttl(&match, 255);
-        match_set_arp_sha(&match, zero);
-        match_set_nd_target_masked(&match, &a->addr, &mask);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GATEWAY, &match,
-                             &ofpacts);
-    }
-    static const uint8_t mld[] = { 131, 132, 143 };
-    for (size_t i = 0; i <= ARRAY_SIZE(mld); i++) {
-        /* The extra round is for router solicitations, which RFC 4861
-         * 6.3.7 lets a host send before it has an address. */
-        bool rs = i == ARRAY_SIZE(mld);
-        ofg_match_icmp6(&match, b->port, rs ? 133 : mld[i]);
-        match_set_ipv6_src(&match, &in6addr_any);
-        match_set_icmp_code(&match, 0);
-        if (rs) {
-            match_set_nw_ttl(&match, 255);
-        }
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GATEWAY, &match,
-                             &ofpacts);
-    }
-    ofpbuf_clear(&ofpacts);
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-    match_set_ipv6_src(&match, &in6addr_any);
-    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GUARD, &match,
-                         &ofpacts);
+    ofg_flows_add_switch_nd_unspecified(b);
 
     /* Priority 100: OVS reports a malformed solicitation or advertisement
      * (one with two link-layer options, say) with target and options all
      * zero, which the rules below would take for "no option".  Hosts may
      * still use the first option, so such a message could bind a foreign
      * MAC; no valid one targets the unspecified address. */
-    for (uint8_t type = 135; type <= 136; type++) {
-        ofg_match_icmp6(&match, b->port, type);
+    for (uint8_t type = OFG_ICMP6_NS; type <= OFG_ICMP6_NA; type++) {
+        ofg_match_icmp6(&match, type);
         match_set_nd_target(&match, &in6addr_any);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_GUARD, &match,
-                             &ofpacts);
+        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match);
     }
-    ofg_put_goto(&ofpacts, OFG_TABLE_DELIVER);
 
-    /* Priority 50: neighbour solicitations with the container's own
-     * link-layer address as source option, or none.
-     * Hop limit 255 proves they were not routed (RFC 4861 7.1.1). */
-    const struct eth_addr *llas[] = { &c->mac, &zero };
-    for (size_t i = 0; i < ARRAY_SIZE(llas); i++) {
-        ofg_match_icmp6(&match, b->port, 135);
+    /* Priority 50: solicitations without a source link-layer option, and
+     * router solicitations. */
+    ofg_match_nd(&match, OFG_ICMP6_NS);
+    match_set_arp_sha(&match, eth_zero);
+    ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_DELIVER);
+    ofg_match_nd(&match, OFG_ICMP6_RS);
+    ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match,
+                          OFG_TABLE_DELIVER);
+
+    /* Priority 50: advertisements without a target link-layer option, to
+     * the target check (table 31). */
+    ofg_match_nd(&match, OFG_ICMP6_NA);
+    match_set_arp_tha(&match, eth_zero);
+    ofg_put_move_nd_target(&ofpacts);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
+    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+
+    /* Priority 50: MLD reports and dones. */
+    for (size_t i = 0; i < ARRAY_SIZE(mld_types); i++) {
+        ofg_match_icmp6(&match, mld_types[i]);
         match_set_icmp_code(&match, 0);
-        match_set_nw_ttl(&match, 255);
-        match_set_arp_sha(&match, *llas[i]);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
-                             &ofpacts);
+        ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match,
+                              OFG_TABLE_DELIVER);
     }
 
-    /* Priority 50: neighbour advertisements only for addresses the
-     * container owns, with its own link-layer address or none. */
-    for (size_t i = 0; i <= c->n_ipv6; i++) {
-        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
-        struct in6_addr mask = ipv6_create_mask(a->plen);
-        for (size_t j = 0; j < ARRAY_SIZE(llas); j++) {
-            ofg_match_icmp6(&match, b->port, 136);
-            match_set_icmp_code(&match, 0);
-            match_set_nw_ttl(&match, 255);
-            match_set_nd_target_masked(&match, &a->addr, &mask);
-            match_set_arp_tha(&match, *llas[j]);
-            ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
-                                 &ofpacts);
-        }
-    }
-
-    /* Priority 50: router solicitations (hop limit 255) and MLD reports
-     * and dones (131, 132, 143), which hosts must send to join the
-     * solicited-node groups neighbour discovery needs. */
-    ofg_match_icmp6(&match, b->port, 133);
-    match_set_icmp_code(&match, 0);
-    match_set_nw_ttl(&match, 255);
-    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match, &ofpacts);
-    for (size_t i = 0; i < ARRAY_SIZE(mld); i++) {
-        ofg_match_icmp6(&match, b->port, mld[i]);
-        match_set_icmp_code(&match, 0);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ARP, &match,
-                             &ofpacts);
-    }
-
-    /* Priority 25: any other neighbour-discovery message, of any code,
-     * fails the checks above and is dropped: solicitations and
-     * advertisements with foreign link-layer addresses or targets, or
-     * routed ones; MLD queries (130). */
-    ofpbuf_clear(&ofpacts);
-    static const uint8_t nd[] = { 130, 133, 135, 136 };
+    /* Priority 25: any other neighbour discovery message, of any code,
+     * failed the checks above: foreign link-layer addresses, routed or
+     * fragmented messages; and MLD queries, which only routers send. */
+    static const uint8_t nd[] = {
+        OFG_ICMP6_MLD_QUERY, OFG_ICMP6_RS, OFG_ICMP6_NS, OFG_ICMP6_NA,
+    };
     for (size_t i = 0; i < ARRAY_SIZE(nd); i++) {
-        ofg_match_icmp6(&match, b->port, nd[i]);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_PRIMARY, &match,
-                             &ofpacts);
+        ofg_match_icmp6(&match, nd[i]);
+        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_PRIMARY, &match);
     }
 
-    /* Priority 10: other ICMPv6 (echo, errors) is ordinary traffic, only
-     * from a bound source address (the unspecified address may send
-     * nothing else), to the destination checks. */
-    for (size_t i = 0; i <= c->n_ipv6; i++) {
-        const struct ofg_ipv6_prefix *a = i < c->n_ipv6 ? &c->ipv6[i] : &lla;
-        struct in6_addr mask = ipv6_create_mask(a->plen);
-        match_init_catchall(&match);
-        match_set_in_port(&match, b->port);
-        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
-        match_set_nw_proto(&match, IPPROTO_ICMPV6);
-        match_set_ipv6_src_masked(&match, &a->addr, &mask);
-        ofpbuf_clear(&ofpacts);
-        ofg_put_goto(&ofpacts, OFG_TABLE_DEST);
-        ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_ADDRESS, &match,
-                             &ofpacts);
-    }
+    /* Priority 10: other ICMPv6 (echo, errors) is ordinary traffic. */
+    ofg_match_icmp6_any(&match);
+    ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_ADDRESS, &match,
+                          OFG_TABLE_DEST);
+}
 
-    /* Priority 5: the rest. */
-    ofpbuf_clear(&ofpacts);
-    match_init_catchall(&match);
-    match_set_in_port(&match, b->port);
-    ofg_flow_builder_add(b, OFG_TABLE_ICMP6, OFG_PRIO_PORT_DROP, &match,
+/* Table 30: from the unspecified address, a container may only probe its
+ * own addresses (duplicate address detection: a solicitation without
+ * link-layer option, whose target table 31 checks), solicit routers and
+ * send MLD reports (RFC 4861 6.3.7, RFC 3810 5.2.13). */
+static void
+ofg_flows_add_switch_nd_unspecified(struct ofg_flow_builder *b)
+{
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
+    ofg_match_nd(&match, OFG_ICMP6_NS);
+    match_set_ipv6_src(&match, &in6addr_any);
+    match_set_arp_sha(&match, eth_zero);
+    ofg_put_move_nd_target(&ofpacts);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
+    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_GATEWAY, &match,
                          &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+
+    ofg_match_nd(&match, OFG_ICMP6_RS);
+    match_set_ipv6_src(&match, &in6addr_any);
+    ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_GATEWAY, &match,
+                          OFG_TABLE_DELIVER);
+    for (size_t i = 0; i < ARRAY_SIZE(mld_types); i++) {
+        ofg_match_icmp6(&match, mld_types[i]);
+        match_set_icmp_code(&match, 0);
+        match_set_ipv6_src(&match, &in6addr_any);
+        ofg_flow_builder_goto(b, OFG_TABLE_ND, OFG_PRIO_GATEWAY, &match,
+                              OFG_TABLE_DELIVER);
+    }
+
+    ofg_match_icmp6_any(&match);
+    match_set_ipv6_src(&match, &in6addr_any);
+    ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match);
+}
+
+/* Table 40: destination rules every container shares.  Broadcast and
+ * multicast only where the container's options allow it; an IP frame to a
+ * group MAC counts as broadcast whatever its IP destination (the network
+ * rules accept only unicast MACs). */
+static void
+ofg_flows_add_switch_dest(struct ofg_flow_builder *b)
+{
+    static const struct in6_addr dhcp6_servers = { { {
+        0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x02
+    } } };
+    static const struct ofg_ipv6_prefix mc6 = {
+        .addr = { { { 0xff } } }, .plen = 8
+    };
+    static const struct ofg_ipv6_prefix ll6 = {
+        .addr = { { { 0xfe, 0x80 } } }, .plen = 10
+    };
+    struct in6_addr mask;
+    struct match match;
+
+    /* Priority 150: DHCP clients (DISCOVER, REQUEST, REBINDING) broadcast
+     * to the servers, and DHCPv6 clients send to ff02::1:2. */
+    match_init_catchall(&match);
+    match_set_metadata_masked(&match, htonll(OFG_MD_DHCP),
+                              htonll(OFG_MD_DHCP));
+    match_set_dl_type(&match, htons(ETH_TYPE_IP));
+    match_set_nw_proto(&match, IPPROTO_UDP);
+    match_set_nw_dst(&match, htonl(0xffffffff));
+    match_set_tp_src(&match, htons(68));
+    match_set_tp_dst(&match, htons(67));
+    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                          OFG_TABLE_DELIVER);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    match_set_nw_proto(&match, IPPROTO_UDP);
+    match_set_ipv6_dst(&match, &dhcp6_servers);
+    match_set_tp_src(&match, htons(546));
+    match_set_tp_dst(&match, htons(547));
+    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                          OFG_TABLE_DELIVER);
+
+    /* Priority 150 with "allow_multicast", 100 otherwise: IPv4 broadcast
+     * and multicast, IPv6 multicast. */
+    for (int allowed = 1; allowed >= 0; allowed--) {
+        uint16_t prio = allowed ? OFG_PRIO_GATEWAY : OFG_PRIO_GUARD;
+        match_init_catchall(&match);
+        if (allowed) {
+            match_set_metadata_masked(&match, htonll(OFG_MD_MULTICAST),
+                                      htonll(OFG_MD_MULTICAST));
+        }
+        match_set_dl_type(&match, htons(ETH_TYPE_IP));
+        match_set_nw_dst(&match, htonl(0xffffffff));
+        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
+                              allowed ? OFG_TABLE_DELIVER : 0);
+        match_set_nw_dst_masked(&match, htonl(0xe0000000),
+                                htonl(0xf0000000));
+        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
+                              allowed ? OFG_TABLE_DELIVER : 0);
+        match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+        mask = ipv6_create_mask(mc6.plen);
+        match_set_ipv6_dst_masked(&match, &mc6.addr, &mask);
+        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
+                              allowed ? OFG_TABLE_DELIVER : 0);
+    }
+
+    /* Priority 100: link-local unicast reaches only neighbours; and any
+     * other IP to a group MAC (a directed broadcast, or unicast IP in a
+     * broadcast frame) would be flooded to every port. */
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    mask = ipv6_create_mask(ll6.plen);
+    match_set_ipv6_dst_masked(&match, &ll6.addr, &mask);
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+    match_init_catchall(&match);
+    match_set_dl_dst_masked(&match, eth_group, eth_group);
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+}
+
+/* Table 60: trusted ports' frames, and containers' frames that passed the
+ * checks.  Containers' own delivery flows (priority 20) take unicast from
+ * trusted ports to them. */
+static void
+ofg_flows_add_switch_deliver(struct ofg_flow_builder *b,
+                             const struct ofg_switch *sw,
+                             const struct ofputil_port_map *ports)
+{
+    uint64_t stub[128 / 8], stub2[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofpbuf trusted_out = OFPBUF_STUB_INITIALIZER(stub2);
+    struct match match;
+
+    /* Priority 1: broadcast and multicast that passed the checks are
+     * flooded. */
+    match_init_catchall(&match);
+    match_set_dl_dst_masked(&match, eth_group, eth_group);
+    ofpact_put_OUTPUT(&ofpacts)->port = OFPP_NORMAL;
+    ofg_flow_builder_add(b, OFG_TABLE_DELIVER, OFG_PRIO_TRUSTED, &match,
+                         &ofpacts);
+
+    /* Table 0, priority 1: trusted ports skip the checks.  Their priority
+     * is below every container flow, so a port that is both trusted and a
+     * container's port gets the container's checks. */
+    static const char *default_trusted[] = { "LOCAL" };
+    const char *const *names = default_trusted;
+    size_t n_names = ARRAY_SIZE(default_trusted);
+    if (sw) {
+        names = (const char *const *) sw->trusted_ports;
+        n_names = sw->n_trusted_ports;
+    }
+    for (size_t i = 0; i < n_names; i++) {
+        ofp_port_t port = (!strcmp(names[i], "LOCAL")
+                           ? OFPP_LOCAL
+                           : ofputil_port_map_get_number(ports, names[i]));
+        if (port == OFPP_NONE) {
+            continue;
+        }
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        ofg_flow_builder_goto(b, OFG_TABLE_CLASSIFY, OFG_PRIO_TRUSTED, &match,
+                              OFG_TABLE_DELIVER);
+        ofpact_put_OUTPUT(&trusted_out)->port = port;
+    }
+
+    /* Priority 0: any other unicast goes to the trusted ports only: from a
+     * container whatever its destination MAC, and from a trusted port to a
+     * MAC that is no container's.  NORMAL would flood it until it learned
+     * where the MAC is, and the gateway's MAC it may never learn.  (Output
+     * to the input port is dropped, so a trusted port never gets its own
+     * frames back.) */
+    match_init_catchall(&match);
+    ofg_flow_builder_add(b, OFG_TABLE_DELIVER, OFG_PRIO_DEFAULT, &match,
+                         &trusted_out);
+    ofpbuf_uninit(&trusted_out);
     ofpbuf_uninit(&ofpacts);
 }
 
-/* Initializes 'match' to ICMPv6 of 'type' on 'port'. */
+/* Matches. */
+
+/* Initializes 'match' to ICMPv6 of any type. */
 static void
-ofg_match_icmp6(struct match *match, ofp_port_t port, uint8_t type)
+ofg_match_icmp6_any(struct match *match)
 {
     match_init_catchall(match);
-    match_set_in_port(match, port);
     match_set_dl_type(match, htons(ETH_TYPE_IPV6));
     match_set_nw_proto(match, IPPROTO_ICMPV6);
+}
+
+/* Initializes 'match' to ICMPv6 of 'type'. */
+static void
+ofg_match_icmp6(struct match *match, uint8_t type)
+{
+    ofg_match_icmp6_any(match);
     match_set_icmp_type(match, type);
+}
+
+/* Initializes 'match' to a neighbour discovery message of 'type' that is
+ * well formed as RFC 4861 and RFC 6980 require: code 0, hop limit 255, not
+ * fragmented. */
+static void
+ofg_match_nd(struct match *match, uint8_t type)
+{
+    ofg_match_icmp6(match, type);
+    match_set_icmp_code(match, 0);
+    match_set_nw_ttl(match, 255);
+    match_set_nw_frag_masked(match, 0, FLOW_NW_FRAG_MASK);
+}
+
+/* Matches xxreg0, where the ND target was moved, against 'p'. */
+static void
+ofg_match_xxreg0_prefix(struct match *match, const struct ofg_ipv6_prefix *p)
+{
+    struct in6_addr mask6 = ipv6_create_mask(p->plen);
+    ovs_be128 value, mask;
+    memcpy(&value, &p->addr, sizeof value);
+    memcpy(&mask, &mask6, sizeof mask);
+    match_set_xxreg_masked(match, 0, ntoh128(value), ntoh128(mask));
+}
+
+/* Restricts 'match' to frames for the gateway MAC of 'net', if it has one,
+ * or to unicast MACs otherwise. */
+static void
+ofg_match_unicast_dst(struct match *match, const struct ofg_network *net)
+{
+    if (net->has_gateway_mac) {
+        match_set_dl_dst(match, net->gateway_mac);
+    } else {
+        match_set_dl_dst_masked(match, eth_zero, eth_group);
+    }
+}
+
+/* Appends to 'ofpacts' an action that copies the ND target into xxreg0, so
+ * that one flow per address checks the target of both advertisements and
+ * duplicate address detection probes. */
+static void
+ofg_put_move_nd_target(struct ofpbuf *ofpacts)
+{
+    struct ofpact_reg_move *move = ofpact_put_REG_MOVE(ofpacts);
+    move->src.field = mf_from_id(MFF_ND_TARGET);
+    move->src.ofs = 0;
+    move->src.n_bits = 128;
+    move->dst.field = mf_from_id(MFF_XXREG0);
+    move->dst.ofs = 0;
+    move->dst.n_bits = 128;
+}
+
+/* Builders. */
+
+static void
+ofg_flow_builder_init(struct ofg_flow_builder *b, uint64_t cookie)
+{
+    memset(b, 0, sizeof *b);
+    b->cookie = cookie;
 }
 
 static void
@@ -749,58 +924,84 @@ ofg_flow_builder_add(struct ofg_flow_builder *b, uint8_t table_id,
                                                         ofpacts);
 }
 
-/* Initializes 'match' to frames from 'c' on 'port': its MAC as source, no
- * VLAN tag, EtherType 'dl_type'. */
+/* Adds a flow whose only action is to go to 'next_table', or, if that is
+ * 0 (a table no flow can go to), to drop. */
 static void
-ofg_match_port(struct match *match, const struct ofg_container *c,
-               ofp_port_t port, ovs_be16 dl_type)
+ofg_flow_builder_goto(struct ofg_flow_builder *b, uint8_t table_id,
+                      uint16_t priority, const struct match *match,
+                      uint8_t next_table)
 {
-    match_init_catchall(match);
-    match_set_in_port(match, port);
-    match_set_dl_src(match, c->mac);
-    /* vlan_tci=0 matches only frames without an 802.1Q header: a tagged
-     * frame could otherwise leak into another VLAN past a trusted port. */
-    match_set_dl_tci_masked(match, htons(0), htons(VLAN_VID_MASK | VLAN_CFI));
-    match_set_dl_type(match, dl_type);
-}
-
-static void
-ofg_put_goto(struct ofpbuf *ofpacts, uint8_t table_id)
-{
-    ofpact_put_GOTO_TABLE(ofpacts)->table_id = table_id;
-}
-
-static void
-ofg_add_table_flow(struct ofg_flow_table *table, uint8_t table_id,
-                   uint16_t priority, const struct match *match,
-                   uint64_t cookie, const struct ofpbuf *ofpacts)
-{
-    struct ofg_flow *flow = ofg_flow_create_normalized(table_id, priority,
-                                                       match, cookie,
-                                                       ofpacts);
-    if (ofg_flow_table_insert(table, flow)) {
-        ofg_flow_destroy(flow);
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    if (next_table) {
+        ofpact_put_GOTO_TABLE(&ofpacts)->table_id = next_table;
     }
+    ofg_flow_builder_add(b, table_id, priority, match, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
 }
 
-/* Creates a flow whose match is the one the switch will report back.
+static void
+ofg_flow_builder_drop(struct ofg_flow_builder *b, uint8_t table_id,
+                      uint16_t priority, const struct match *match)
+{
+    ofg_flow_builder_goto(b, table_id, priority, match, 0);
+}
+
+/* Moves the builder's flows into 'table' and frees the builder.  With
+ * 'whole', adds nothing and returns false if any flow's key is already in
+ * 'table'; otherwise skips such flows and returns true. */
+static bool
+ofg_flow_builder_finish(struct ofg_flow_builder *b,
+                        struct ofg_flow_table *table, bool whole)
+{
+    bool ok = true;
+    for (size_t i = 0; whole && ok && i < b->n_flows; i++) {
+        if (ofg_flow_table_find(table, b->flows[i])) {
+            ok = false;
+        }
+    }
+    for (size_t i = 0; i < b->n_flows; i++) {
+        if (!ok || ofg_flow_table_insert(table, b->flows[i])) {
+            ofg_flow_destroy(b->flows[i]);
+        }
+    }
+    free(b->flows);
+    return ok;
+}
+
+/* Creates a flow whose match and actions are the ones the switch will report
+ * back.
  *
  * A switch decoding an OpenFlow match adds "packet_type=Ethernet" as soon as
- * any field beyond in_port is matched (every such field has a prerequisite).
- * Flows read back from the switch must compare equal to the desired ones,
- * or every reconnection would delete and re-add them all. */
+ * a field with a prerequisite is matched, and decoded actions remember the
+ * encoding they came in (the 'raw' member that ofpacts_equal() compares).
+ * Flows read back from the switch must compare equal to the desired ones, or
+ * every reconnection would delete and re-add them all, so the match and the
+ * actions make the same round trip through OpenFlow 1.3's encoding here. */
 static struct ofg_flow *
 ofg_flow_create_normalized(uint8_t table_id, uint16_t priority,
                            const struct match *match, uint64_t cookie,
                            const struct ofpbuf *ofpacts)
 {
-    struct match m = *match;
-    struct match rest = *match;
-    rest.wc.masks.in_port.ofp_port = 0;
-    rest.flow.in_port.ofp_port = 0;
-    if (!flow_wildcards_is_catchall(&rest.wc)) {
-        match_set_default_packet_type(&m);
-    }
-    return ofg_flow_create(table_id, priority, &m, cookie, ofpacts->data,
-                           ofpacts->size);
+    uint64_t stub[512 / 8], acts_stub[512 / 8];
+    struct ofpbuf buf = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofpbuf acts = OFPBUF_STUB_INITIALIZER(acts_stub);
+    struct match m;
+
+    oxm_put_match(&buf, match, OFP13_VERSION);
+    enum ofperr error = oxm_pull_match(&buf, false, NULL, NULL, &m);
+    ovs_assert(!error);
+
+    ofpbuf_clear(&buf);
+    ofpacts_put_openflow_instructions(ofpacts->data, ofpacts->size, &buf,
+                                      OFP13_VERSION);
+    error = ofpacts_pull_openflow_instructions(&buf, buf.size, OFP13_VERSION,
+                                               NULL, NULL, &acts);
+    ovs_assert(!error);
+
+    struct ofg_flow *flow = ofg_flow_create(table_id, priority, &m, cookie,
+                                            acts.data, acts.size);
+    ofpbuf_uninit(&buf);
+    ofpbuf_uninit(&acts);
+    return flow;
 }

@@ -8,20 +8,38 @@
 /* The port policy, compiled: configuration plus one switch's ports in,
  * desired OpenFlow flows out.  Pure code, no I/O.
  *
- * The flows live in four tables, so that no frame reaches a port before it
- * has passed every check of the port it came in on:
+ * The pipeline classifies each frame once, by input port, source MAC and
+ * the absence of a VLAN tag (table 0), and carries the container's network
+ * and options in the OpenFlow metadata to the tables after it.  The rules
+ * that do not depend on the container itself (subnet and gateway checks,
+ * the routed rule, guards against DHCP servers and routers, multicast)
+ * are shared: per network (with the network's cookie) or per switch (with
+ * the switch's).  A container's own flows are its classification, its
+ * address bindings and its delivery flow.
  *
- *   table 0  OFG_TABLE_SOURCE:  who may send (per input port).
- *   table 1  OFG_TABLE_ICMP6:   ICMPv6 from a container: neighbour
- *                               discovery binding, router solicitations,
- *                               MLD reports (per port).
- *   table 2  OFG_TABLE_DEST:    where a container may send IP (per port).
- *   table 3  OFG_TABLE_DELIVER: where a checked frame goes.
+ * Unicast from a container goes to the trusted ports only, never to another
+ * container's port: the gateway is always behind a trusted port.  A
+ * container's port receives what came in on a trusted port, and from other
+ * containers only the broadcast and multicast that passed their checks.
  *
- * Table 3 is reached only through goto_table from the tables before it, so
- * no flow in it can carry an unchecked frame.  (OpenFlow only lets a flow
- * go to a later table, hence the order.)  See the README for the full
- * layout and how it differs from the seed slide's. */
+ *   table  0 OFG_TABLE_CLASSIFY:  who is sending (container or trusted).
+ *   table 10 OFG_TABLE_SOURCE:    source address binding (IP, ARP).
+ *   table 20 OFG_TABLE_GUARD:     what no container may send, whatever
+ *                                 its addresses: DHCP/DHCPv6 server
+ *                                 messages (and anything to the clients'
+ *                                 ports), RAs, redirects, headers the
+ *                                 switch could not parse.
+ *   table 30 OFG_TABLE_ND:        ICMPv6: neighbour discovery, RS, MLD.
+ *   table 31 OFG_TABLE_ND_TARGET: the target of an NA or a DAD probe is
+ *                                 one of the container's addresses.
+ *   table 40 OFG_TABLE_DEST:      where a container may send IP
+ *                                 (gateway-only egress, multicast).
+ *   table 60 OFG_TABLE_DELIVER:   where a checked frame goes.
+ *
+ * The gaps between table numbers are kept for later stages (a connection
+ * tracking stage before delivery, logging).  OpenFlow's goto_table only
+ * goes forward, so no frame reaches delivery without the checks of the
+ * port it came in on.  See the README for the full layout. */
 
 #include <stdbool.h>
 #include <netinet/in.h>
@@ -32,36 +50,48 @@ struct ofg_config;
 struct ofg_container;
 struct ofg_flow;
 struct ofg_flow_table;
+struct ofg_network;
 struct ofg_switch;
 struct ofputil_port_map;
 
 enum ofg_table {
-    OFG_TABLE_SOURCE = 0,
-    OFG_TABLE_ICMP6 = 1,
-    OFG_TABLE_DEST = 2,
-    OFG_TABLE_DELIVER = 3,
+    OFG_TABLE_CLASSIFY = 0,
+    OFG_TABLE_SOURCE = 10,
+    OFG_TABLE_GUARD = 20,
+    OFG_TABLE_ND = 30,
+    OFG_TABLE_ND_TARGET = 31,
+    OFG_TABLE_DEST = 40,
+    OFG_TABLE_DELIVER = 60,
 };
 
 /* Priorities.  The container roles keep the seed slide's numbers. */
 enum ofg_priority {
-    OFG_PRIO_GATEWAY = 150,     /* Table 2: to the gateway. */
+    OFG_PRIO_GATEWAY = 150,     /* To the gateway, and allowed exceptions
+                                 * (DHCP clients, multicast, DAD). */
     OFG_PRIO_GUARD = 100,       /* Drops: own subnet, DHCP/RA servers... */
-    OFG_PRIO_ARP = 50,          /* Table 0: ARP/ND binding. */
-    OFG_PRIO_PRIMARY = 25,      /* Table 0: primary address binding. */
-    OFG_PRIO_DELIVER = 20,      /* Table 3: frames to the container. */
-    OFG_PRIO_ADDRESS = 10,      /* Table 0: additional addresses; table 2:
-                                 * routed destinations. */
-    OFG_PRIO_PORT_DROP = 5,     /* Tables 0-2: everything else. */
+    OFG_PRIO_ARP = 50,          /* ARP/ND binding. */
+    OFG_PRIO_PRIMARY = 25,      /* Source MAC and primary address binding;
+                                 * other ND. */
+    OFG_PRIO_DELIVER = 20,      /* Table 60: frames to the container. */
+    OFG_PRIO_ADDRESS = 10,      /* Additional addresses; routed traffic. */
+    OFG_PRIO_PORT = 5,          /* Table 0: the rest of the container's
+                                 * port's frames. */
     OFG_PRIO_TRUSTED = 1,       /* Table 0: trusted ports (switch flows). */
     OFG_PRIO_DEFAULT = 0,       /* Table defaults (switch flows). */
 };
 
-/* Stores in '*lla' the IPv6 link-local address derived (EUI-64) from
- * 'mac'. */
-void ofg_flows_link_local(const struct eth_addr mac, struct in6_addr *lla);
+/* The OpenFlow metadata that table 0 writes for a frame from a container.
+ * Frames from trusted ports keep metadata 0. */
+#define OFG_MD_NETWORK_MASK UINT64_C(0x0000ffffffffffff) /* Network cookie. */
+#define OFG_MD_DHCP (UINT64_C(1) << 48)         /* "allow_dhcp". */
+#define OFG_MD_MULTICAST (UINT64_C(1) << 49)    /* "allow_multicast". */
+#define OFG_MD_IPV6 (UINT64_C(1) << 50)         /* Has an IPv6 policy. */
+#define OFG_MD_CONTAINER (UINT64_C(1) << 63)    /* From a container. */
 
-/* Full cookie of a container's flows, and of a switch's own flows. */
+/* Full cookie of a container's flows, of a network's and of a switch's own
+ * flows. */
 uint64_t ofg_flows_container_cookie(const struct ofg_container *);
+uint64_t ofg_flows_network_cookie(const struct ofg_network *);
 uint64_t ofg_flows_switch_cookie(void);
 
 /* Returns the OpenFlow port of 'container' on a switch whose configuration
@@ -77,7 +107,14 @@ ofp_port_t ofg_flows_container_port(const struct ofg_container *,
 bool ofg_flows_add_container(const struct ofg_container *, ofp_port_t port,
                              struct ofg_flow_table *flows);
 
-/* Adds a switch's own flows (table defaults, trusted ports) to 'flows'. */
+/* Adds the flows that the containers of 'network' share (gateway, subnet
+ * and routed rules) to 'flows'.  A switch needs them while it has at
+ * least one of the network's containers. */
+void ofg_flows_add_network(const struct ofg_network *,
+                           struct ofg_flow_table *flows);
+
+/* Adds a switch's own flows (table defaults, trusted ports, the guards
+ * every container shares) to 'flows'. */
 void ofg_flows_add_switch(const struct ofg_switch *sw,
                           const struct ofputil_port_map *ports,
                           struct ofg_flow_table *flows);

@@ -27,7 +27,15 @@
 #
 # The gateway routes (IPv4 and IPv6 forwarding) between n1 and n2; both
 # networks set gateway_mac, so the containers may send IP only to their
-# gateway's MAC.  Everything is torn down by the EXIT trap: every process
+# gateway's MAC.
+#
+# Opt-in variants, set before ofg_ns_setup (tests/attack-bypass.test):
+#   OFG_NS_N1_GWMAC=0  network n1 has no gateway_mac
+#   OFG_NS_V1_DHCP=1   victim1 has allow_dhcp
+#   OFG_NS_MCA=1       one more container on n1, with allow_multicast:
+#   $NS_MCA    eth0   pmca (6)              MCAM  10.61.1.30   fd61:1::30
+#
+# Everything is torn down by the EXIT trap: every process
 # left in our namespaces (by pid), the namespaces (which takes their veths
 # with them), then the daemons.
 #
@@ -49,11 +57,16 @@ NS_A=ofg$$-a
 NS_V1=ofg$$-v1
 NS_V2=ofg$$-v2
 NS_GW=ofg$$-gw
+NS_MCA=ofg$$-mca
 OFG_NS_ALL="$NS_A $NS_V1 $NS_V2 $NS_GW $NS_SW"
+OFG_NS_N1_GWMAC=${OFG_NS_N1_GWMAC:-1}
+OFG_NS_V1_DHCP=${OFG_NS_V1_DHCP:-0}
+OFG_NS_MCA=${OFG_NS_MCA:-0}
 
 AM=00:16:3e:61:01:0a
 V1M=00:16:3e:61:01:14
 V2M=00:16:3e:61:02:14
+MCAM=00:16:3e:61:01:1e
 GW1M=02:00:0a:3d:01:01
 GW2M=02:00:0a:3d:02:01
 FOREIGN=02:66:66:00:00:01   # a MAC nobody on the bridge owns
@@ -63,20 +76,28 @@ GW2=10.61.2.1
 AIP=10.61.1.10
 V1IP=10.61.1.20
 V2IP=10.61.2.20
+MCAIP=10.61.1.30
 GW16=fd61:1::1
 GW26=fd61:2::1
 AIP6=fd61:1::10
 V1IP6=fd61:1::20
 V2IP6=fd61:2::20
+MCAIP6=fd61:1::30
 
 PORT_A=2
 PORT_V1=3
 PORT_V2=4
+PORT_MCA=6
 
-# Cookies (low 48 bits) of the containers, set in the config.
+# Cookies (low 48 bits) of the containers and networks, set in the config;
+# 0 is the switch's own (shared) flows.
+COOKIE_SW=0
+COOKIE_N1=0x6101
+COOKIE_N2=0x6102
 COOKIE_A=0xa
 COOKIE_V1=0xb1
 COOKIE_V2=0xb2
+COOKIE_MCA=0xc1
 
 # Marker: forged ICMP echo packets carry identifier 0x6f67, forged TCP/UDP
 # source port 28519 (0x6f67), so captures can tell them from anything else.
@@ -98,7 +119,7 @@ for mac in sys.argv[1:]:
     print(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
 ' "$@"
 }
-{ read -r ALL6; read -r V1LL6; read -r V2LL6; read -r GW1LL6; read -r GW2LL6; } < <(eui64 "$AM" "$V1M" "$V2M" "$GW1M" "$GW2M")
+{ read -r ALL6; read -r V1LL6; read -r V2LL6; read -r GW1LL6; read -r GW2LL6; read -r MCALL6; } < <(eui64 "$AM" "$V1M" "$V2M" "$GW1M" "$GW2M" "$MCAM")
 
 # The truth about who owns which address: the neighbour-table checks
 # compare every entry against it.
@@ -106,6 +127,7 @@ declare -A OFG_NS_TRUE_MAC=(
     [$GW1]=$GW1M [$GW2]=$GW2M [$AIP]=$AM [$V1IP]=$V1M [$V2IP]=$V2M
     [$GW16]=$GW1M [$GW26]=$GW2M [$AIP6]=$AM [$V1IP6]=$V1M [$V2IP6]=$V2M
     [$ALL6]=$AM [$V1LL6]=$V1M [$V2LL6]=$V2M [$GW1LL6]=$GW1M [$GW2LL6]=$GW2M
+    [$MCAIP]=$MCAM [$MCAIP6]=$MCAM [$MCALL6]=$MCAM
 )
 
 # ns NAME CMD...: runs CMD in namespace NAME.
@@ -117,14 +139,22 @@ ns() {
 
 # ofg_ns_write_config FILE [A_EXTRA4] [V2_EXTRA4]: the policy.  The extras
 # (JSON array items, e.g. '"10.61.1.11"') are what attack-reload changes.
+# The opt-in variants (OFG_NS_N1_GWMAC, OFG_NS_V1_DHCP, OFG_NS_MCA) apply.
 ofg_ns_write_config() {
-    local a_extra=${2:+, $2} v2_extra=${3:+, $3}
+    local a_extra=${2:+, $2} v2_extra=${3:+, $3} n1_gwmac='' v1_dhcp='' mca=''
+    [ "$OFG_NS_N1_GWMAC" = 0 ] || n1_gwmac=" \"gateway_mac\": \"$GW1M\","
+    [ "$OFG_NS_V1_DHCP" != 1 ] || v1_dhcp=',
+                "allow_dhcp": true'
+    [ "$OFG_NS_MCA" != 1 ] || mca=",
+    \"mca\": {\"port\": \"pmca\", \"network\": \"n1\", \"mac\": \"$MCAM\",
+            \"ipv4\": [\"$MCAIP\"], \"ipv6\": [\"$MCAIP6\"], \"cookie\": \"$COOKIE_MCA\",
+            \"allow_multicast\": true}"
     cat > "$1" <<EOF
 {
   "networks": {
-    "n1": {"subnet": "10.61.1.0/24", "gateway": "$GW1", "gateway_mac": "$GW1M",
+    "n1": {"subnet": "10.61.1.0/24", "gateway": "$GW1",$n1_gwmac "cookie": "$COOKIE_N1",
            "subnet6": "fd61:1::/64", "gateway6": "$GW16"},
-    "n2": {"subnet": "10.61.2.0/24", "gateway": "$GW2", "gateway_mac": "$GW2M",
+    "n2": {"subnet": "10.61.2.0/24", "gateway": "$GW2", "gateway_mac": "$GW2M", "cookie": "$COOKIE_N2",
            "subnet6": "fd61:2::/64", "gateway6": "$GW26"}
   },
   "switches": {
@@ -134,10 +164,10 @@ ofg_ns_write_config() {
     "attacker": {"port": "pa", "network": "n1", "mac": "$AM",
                  "ipv4": ["$AIP"$a_extra], "ipv6": ["$AIP6"], "cookie": "$COOKIE_A"},
     "victim1": {"port": "pv1", "network": "n1", "mac": "$V1M",
-                "ipv4": ["$V1IP"], "ipv6": ["$V1IP6"], "cookie": "$COOKIE_V1"},
+                "ipv4": ["$V1IP"], "ipv6": ["$V1IP6"], "cookie": "$COOKIE_V1"$v1_dhcp},
     "victim2": {"port": "pv2", "network": "n2", "mac": "$V2M",
                 "ipv4": ["$V2IP"$v2_extra], "ipv6": ["$V2IP6"], "cookie": "$COOKIE_V2",
-                "allow_dhcp": true}
+                "allow_dhcp": true}$mca
   }
 }
 EOF
@@ -239,9 +269,11 @@ ofg_ns_setup() {
 
     OFG_NS_CAPDIR=$OFG_TEST_DIR/cap
     mkdir -p "$OFG_NS_CAPDIR"
+    [ "$OFG_NS_MCA" != 1 ] || OFG_NS_ALL="$NS_MCA $OFG_NS_ALL"
     for n in "$NS_A" "$NS_V1" "$NS_V2" "$NS_GW"; do
         ofg_ns__container "$n"
     done
+    [ "$OFG_NS_MCA" != 1 ] || ofg_ns__container "$NS_MCA"
     # The gateway: forwards, answers ARP only on the interface that owns the
     # address (otherwise the other interface's MAC would answer too, as both
     # hear every broadcast), sends no redirects and filters nothing itself,
@@ -270,6 +302,7 @@ ofg_ns_setup() {
     ofg_ns__add_link "$NS_V1" eth0 pv1 "$PORT_V1" "$V1M"
     ofg_ns__add_link "$NS_V2" eth0 pv2 "$PORT_V2" "$V2M"
     ofg_ns__add_link "$NS_GW" eth2 pg2 5 "$GW2M"
+    [ "$OFG_NS_MCA" != 1 ] || ofg_ns__add_link "$NS_MCA" eth0 pmca "$PORT_MCA" "$MCAM"
 
     ns "$NS_GW" ip addr add "$GW1/24" dev eth1
     ns "$NS_GW" ip addr add "$GW16/64" dev eth1 nodad
@@ -278,6 +311,7 @@ ofg_ns_setup() {
     ofg_ns__addr "$NS_A" "$AIP" "$AIP6" "$GW1" "$GW16"
     ofg_ns__addr "$NS_V1" "$V1IP" "$V1IP6" "$GW1" "$GW16"
     ofg_ns__addr "$NS_V2" "$V2IP" "$V2IP6" "$GW2" "$GW26"
+    [ "$OFG_NS_MCA" != 1 ] || ofg_ns__addr "$NS_MCA" "$MCAIP" "$MCAIP6" "$GW1" "$GW16"
 
     OFG_NS_CONFIG=$OFG_TEST_DIR/ofguard.json
     ofg_ns_write_config "$OFG_NS_CONFIG"
@@ -353,9 +387,57 @@ s.sendall(token.encode()); print(s.recv(100).decode())
     fi
 }
 
+# ns_udp SRC_NS DST_NS DST_IP PORT SIZE: one SIZE-byte UDP datagram (sent
+# fragmented by SRC_NS when larger than the MTU) to a one-shot receiver in
+# DST_NS; passes if the receiver got it whole.  The sender tries three
+# times, 0.3 s apart, until the receiver has it.
+ns_udp() {
+    local src=$1 dst=$2 ip=$3 port=$4 size=$5 ready got spid
+    ready=$OFG_TEST_DIR/udp-ready.$BASHPID.$port
+    got=$OFG_TEST_DIR/udp-got.$BASHPID.$port
+    rm -f "$ready" "$got"
+    ns "$dst" timeout 15 "$OFG_NS_SCAPY" -c '
+import hashlib, socket, sys
+ip, port, ready, got = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+s = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ip, port)); s.settimeout(10)
+open(ready, "w").close()
+d, peer = s.recvfrom(65535)
+with open(got + ".tmp", "w") as f:
+    print(len(d), hashlib.sha256(d).hexdigest(), "from", peer[0], file=f)
+import os; os.rename(got + ".tmp", got)
+' "$ip" "$port" "$ready" "$got" &
+    spid=$!
+    if ! ofg_sb__wait 5 test -e "$ready"; then
+        echo "UDP receiver in $dst did not start"
+        kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+        return 1
+    fi
+    local want
+    want=$(ns "$src" timeout 10 "$OFG_NS_SCAPY" -c '
+import hashlib, os, socket, sys, time
+ip, port, size, got = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+d = bytes((i * 7 + port) % 251 for i in range(size))
+s = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(d, (ip, port))
+    time.sleep(0.3)
+    if os.path.exists(got):
+        break
+print(len(d), hashlib.sha256(d).hexdigest())
+' "$ip" "$port" "$size" "$got" 2>&1) || true
+    wait "$spid" 2>/dev/null || true
+    rm -f "$ready"
+    if [ "${want:-x}" != "$(cut -d' ' -f1,2 "$got" 2>/dev/null)" ]; then
+        echo "sent $size bytes to $ip:$port from $src ($want), received: $(cat "$got" 2>/dev/null || echo nothing)"
+        return 1
+    fi
+    cat "$got"
+}
+
 # scapy_run NS [IFACE]: runs the Python script on stdin in NS with scapy
 # loaded and tx(FRAME, n=1, inter=0) sending FRAME on IFACE (default eth0).
-# Bounded by a timeout.
+# Bounded by a timeout.  Several may run at once (in the background).
 scapy_run() {
     local n=$1 ifc=${2:-eth0}
     {
@@ -367,8 +449,9 @@ from scapy.config import conf
 from scapy.packet import Raw
 from scapy.sendrecv import sendp
 from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Dot3, Ether, LLC, SNAP, STP
-from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment
 from scapy.layers.inet6 import (IPv6, IPv6ExtHdrHopByHop, ICMPv6EchoRequest,
+    IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, HBHOptUnknown, fragment6,
     ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_Redirect, ICMPv6NDOptDstLLAddr,
     ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS, ICMPv6NDOptSrcLLAddr)
 from scapy.layers.dhcp import BOOTP, DHCP
@@ -379,8 +462,8 @@ def tx(p, n=1, inter=0):
     sendp(p, iface="$ifc", count=n, inter=inter, verbose=False)
 EOF
         cat
-    } > "$OFG_TEST_DIR/scapy.$$.py"
-    ns "$n" timeout 60 "$OFG_NS_SCAPY" "$OFG_TEST_DIR/scapy.$$.py"
+    } > "$OFG_TEST_DIR/scapy.$BASHPID.py"
+    ns "$n" timeout 60 "$OFG_NS_SCAPY" "$OFG_TEST_DIR/scapy.$BASHPID.py"
 }
 
 # ---------------------------------------------------------------------------
@@ -389,13 +472,14 @@ EOF
 OFG_NS_CAPS=()
 
 # cap_start NAME NS IFACE FILTER [DIRECTION]: a bounded background tcpdump
-# of frames received (DIRECTION "in", default) on IFACE in NS.
+# of frames received (DIRECTION "in", default) on IFACE in NS, each cut to
+# OFG_NS_SNAPLEN bytes (default 512).
 cap_start() {
     local f=$OFG_NS_CAPDIR/$1
     rm -f "$f.pcap" "$f.err" "$f.pid"
     # Not through the "ns" function: $! must be timeout's own pid (a
     # function would run in a subshell), so that TERM reaches tcpdump.
-    ip netns exec "$2" timeout 90 tcpdump -i "$3" -Q "${5:-in}" -nn -U --immediate-mode -s 512 \
+    ip netns exec "$2" timeout 90 tcpdump -i "$3" -Q "${5:-in}" -nn -U --immediate-mode -s "${OFG_NS_SNAPLEN:-512}" \
         -w "$f.pcap" "$4" 2>"$f.err" &
     echo $! > "$f.pid"
     OFG_NS_CAPS+=("$1")
@@ -501,11 +585,22 @@ flow_packets() {
         awk '{ s += $1 } END { print s + 0 }'
 }
 
-# drop_spec COOKIE SPEC: flow_packets for SPEC "TABLE:PRIORITY[:ERE]".
+# drop_spec COOKIE SPECS: the sum of flow_packets over SPECS, separated by
+# spaces, each "[COOKIE@]TABLE:PRIORITY[:ERE]".  A spec's own COOKIE (a
+# container's, a network's, or 0 for the switch's shared flows) overrides
+# the one given.
 drop_spec() {
-    local t p e
-    IFS=: read -r t p e <<< "$2"
-    flow_packets "$1" "$t" "$p" "$e"
+    local t p e c spec sum=0 specs
+    read -ra specs <<< "$2"
+    for spec in "${specs[@]}"; do
+        c=$1
+        case $spec in
+            *@*) c=${spec%%@*}; spec=${spec#*@} ;;
+        esac
+        IFS=: read -r t p e <<< "$spec"
+        sum=$((sum + $(flow_packets "$c" "$t" "$p" "$e")))
+    done
+    echo "$sum"
 }
 
 flows_of() {
@@ -575,8 +670,9 @@ ns_clean() {
 # on the victims' interfaces and on the attacker's switch port.  Four checks:
 #   NAME: sent        the attacker's port received >= MIN matching frames
 #   NAME: no victim saw it
-#   NAME: dropped     the attacker's flows at DROP ("TABLE:PRIORITY[:ERE]")
-#                     counted >= DMIN (default MIN) more packets
+#   NAME: dropped     the flows at DROP (see drop_spec: the attacker's,
+#                     unless a spec names another cookie) counted >= DMIN
+#                     (default MIN) more packets
 #   NAME: victims clean   neighbour tables, addresses, routes (ns_clean)
 # ATTACK_PORT/ATTACK_COOKIE default to the attacker's.
 attack() {

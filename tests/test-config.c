@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include "config/ofg-config.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -657,6 +658,114 @@ main(void)
                  "networks.web: needs \"subnet\" and \"gateway\"");
 
     /* Container addresses and networks. */
+    expect_error("address is the subnet's network address", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.0\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[0]: 10.10.20.0 is the network address "
+                 "of subnet 10.10.20.0/24 of network web");
+    expect_error("address is the subnet's broadcast address", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"10.10.20.255\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[1]: 10.10.20.255 is the broadcast "
+                 "address of subnet 10.10.20.0/24 of network web");
+    expect_error("address6 is the subnet-router anycast address", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:20::\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv6[0]: fd00:20:: is the subnet-router "
+                 "anycast address of subnet6 fd00:20::/64 of network web");
+    expect_error("address is another network's gateway", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"10.10.30.1\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[1]: 10.10.30.1 is the gateway "
+                 "10.10.30.1 of network db");
+    expect_error("address6 is another network's gateway6", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:60::/120\"] }\n" TAIL, 9,
+                 "containers.vm1.ipv6[0]: fd00:60::/120 includes the "
+                 "gateway fd00:60::1 of network six");
+    expect_error("IPv4 link-local address", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"169.254.1.2\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[1]: 169.254.1.2 is a link-local "
+                 "address (169.254.0.0/16)");
+    expect_error("IPv4 link-local prefix", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", "
+                 "\"169.254.0.0/24\"] }\n" TAIL, 8,
+                 "169.254.0.0/24 includes link-local addresses");
+    expect_valid("a link-local gateway is fine (Calico's 169.254.1.1)",
+                 "{\n  \"networks\": {\n"
+                 "    \"ll\": { \"subnet\": \"169.254.1.0/24\",\n"
+                 "             \"gateway\": \"169.254.1.1\" }\n  },\n"
+                 "  \"containers\": {}\n}\n");
+    expect_error("same subnet twice on one switch", "{\n  \"networks\": {\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"b\": { \"subnet\": \"10.1.0.0/16\", "
+                 "\"gateway\": \"10.1.1.1\" }\n  },\n"
+                 "  \"switches\": { \"h1\": { \"datapath_id\": \"0x1\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"x\": { \"port\": \"p1\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"y\": { \"port\": \"p2\", \"network\": \"b\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.2.10\"] }\n  }\n}\n", 4,
+                 "networks.b.subnet: 10.1.0.0/16 overlaps subnet "
+                 "10.1.0.0/24 of networks.a, and both networks have "
+                 "containers on switch h1");
+    expect_error("same subnet6 on any switch", "{\n  \"networks\": {\n"
+                 "    \"a\": { \"subnet6\": \"fd00:1::/64\", "
+                 "\"gateway6\": \"fd00:1::1\" },\n"
+                 "    \"b\": { \"subnet6\": \"fd00:1::/64\", "
+                 "\"gateway6\": \"fd00:1::2\" }\n  },\n"
+                 "  \"containers\": {\n"
+                 "    \"x\": { \"port\": \"p1\", \"network\": \"a\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv6\": [\"fd00:1::10\"] },\n"
+                 "    \"y\": { \"port\": \"p2\", \"network\": \"b\", "
+                 "\"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv6\": [\"fd00:1::20\"] }\n  }\n}\n", 4,
+                 "networks.b.subnet6: fd00:1::/64 overlaps subnet6 "
+                 "fd00:1::/64 of networks.a, and both networks have "
+                 "containers on any switch");
+    expect_valid("overlapping subnets on different switches are fine",
+                 "{\n  \"networks\": {\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"b\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.254\" }\n  },\n"
+                 "  \"switches\": { \"h1\": { \"datapath_id\": \"0x1\" },"
+                 " \"h2\": { \"datapath_id\": \"0x2\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"x\": { \"port\": \"p1\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"y\": { \"port\": \"p2\", \"network\": \"b\", "
+                 "\"switch\": \"h2\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.0.20\"] }\n  }\n}\n");
+    char *net_cookie_text = xasprintf(
+        HEAD "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:01\",\n"
+        "             \"ipv4\": [\"10.10.20.10\"], \"cookie\": "
+        "\"%#"PRIx64"\" }\n" TAIL, ofg_config_derive_network_cookie("web"));
+    expect_error_col("network cookie equals a container's", net_cookie_text,
+                     8, 49, "cookie 0x");
+    expect_error("network cookie equals a container's (message)",
+                 net_cookie_text, 8, "is also the cookie of networks.web");
+    free(net_cookie_text);
     expect_error("address equals gateway", HEAD
                  "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
                  "\"mac\": \"00:16:3e:00:00:01\",\n"

@@ -116,40 +116,69 @@ test_compile(void)
                       &table);
     char *flows = format_table(&table);
 
-    /* vm1: 3 ARP, 1 DHCP guard, 3 IPv6 guards, 3 IP source, 1 delivery,
-     * 2 port drops, 1 gateway, 3 destination guards, 1 routed. */
+    /* vm1: classification and port drop, 3 ARP, 3 IP source, delivery.
+     * Everything else its network and the switch share. */
     const struct ofg_flow_group *g = ofg_flow_table_find_group(
         &table, OFG_COOKIE_TAG | 0x5a01);
-    CHECK(g && ovs_list_size(&g->flows) == 18);
+    CHECK(g && ovs_list_size(&g->flows) == 9);
 
-    /* ARP binding checks arp_sha as well as dl_src. */
-    CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=0,priority=50,arp,"
-                   "in_port=2,vlan_tci=0x0000/0x1fff,dl_src=00:16:3e:28:73:b3,"
-                   "arp_spa=10.10.20.10,arp_sha=00:16:3e:28:73:b3"));
-    CHECK(has_flow(flows, "priority=25,ip,in_port=2,vlan_tci=0x0000/0x1fff,"
-                   "dl_src=00:16:3e:28:73:b3,nw_src=10.10.20.10 "
-                   "actions=goto_table:2")
-          || has_flow(flows, "priority=25,ip,in_port=2,vlan_tci=0x0000/0x1fff,"
-                      "dl_src=00:16:3e:28:73:b3,nw_src=10.10.20.10,"
-                      "actions=goto_table:2"));
-    CHECK(has_flow(flows, "nw_src=192.0.2.0/28"));
-    /* Gateway with gateway_mac for db1. */
-    CHECK(has_flow(flows, "table=2,priority=150,ip,in_port=4,"
-                   "dl_dst=02:00:0a:0a:1e:01,nw_dst=10.10.30.1,"
-                   "actions=goto_table:3"));
-    CHECK(has_flow(flows, "table=2,priority=100,ip,in_port=2,"
-                   "nw_dst=10.10.20.0/24,actions=drop"));
-    CHECK(has_flow(flows, "table=0,priority=100,udp,in_port=2,"
-                   "vlan_tci=0x0000/0x1fff,dl_src=00:16:3e:28:73:b3,tp_src=67,"
+    /* Classification: port, MAC, no VLAN tag; the metadata carries the
+     * network's cookie. */
+    const struct ofg_network *web = ofg_config_find_container(cfg, "vm1")
+                                    ->network;
+    char *classify = xasprintf("cookie=0xfa7000000005a01,table=0,priority=25,"
+                               "in_port=2,vlan_tci=0x0000/0x1fff,"
+                               "dl_src=00:16:3e:28:73:b3,actions="
+                               "write_metadata:%#"PRIx64",goto_table:10",
+                               OFG_MD_CONTAINER | web->cookie);
+    CHECK(has_flow(flows, classify));
+    free(classify);
+    CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=0,priority=5,"
+                   "in_port=2,actions=drop"));
+    /* ARP binding checks arp_sha; the MAC was checked in table 0. */
+    CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=10,priority=50,arp,"
+                   "in_port=2,arp_spa=10.10.20.10,arp_sha=00:16:3e:28:73:b3,"
+                   "actions=goto_table:60"));
+    CHECK(has_flow(flows, "table=10,priority=25,ip,in_port=2,"
+                   "nw_src=10.10.20.10,actions=goto_table:20"));
+    CHECK(has_flow(flows, "table=10,priority=10,ip,in_port=2,"
+                   "nw_src=192.0.2.0/28,actions=goto_table:20"));
+    /* The network's rules carry its cookie; db's gateway MAC is pinned,
+     * web's gateway must be reached at a unicast MAC. */
+    char *gw = xasprintf("cookie=%#"PRIx64",table=40,priority=150,ip,"
+                         "metadata=%#"PRIx64"/0xffffffffffff,"
+                         "dl_dst=00:00:00:00:00:00/01:00:00:00:00:00,"
+                         "nw_dst=10.10.20.1,actions=goto_table:60",
+                         OFG_COOKIE_TAG | web->cookie, web->cookie);
+    CHECK(has_flow(flows, gw));
+    free(gw);
+    CHECK(has_flow(flows, "dl_dst=02:00:0a:0a:1e:01,nw_dst=10.10.30.1,"
+                   "actions=goto_table:60"));
+    CHECK(has_flow(flows, "/0xffffffffffff,nw_dst=10.10.20.0/24,"
                    "actions=drop"));
-    CHECK(has_flow(flows, "table=3,priority=20,dl_dst=00:16:3e:28:73:b3,"
-                   "actions=output:2"));
+    /* Guards shared by every container, on the victim's side too. */
+    CHECK(has_flow(flows, "cookie=0xfa7000000000000,table=20,priority=100,"
+                   "udp,tp_dst=68,actions=drop"));
+    CHECK(has_flow(flows, "table=20,priority=100,udp,tp_src=67,"
+                   "actions=drop"));
+    CHECK(has_flow(flows, "table=20,priority=100,udp6,tp_dst=546,"
+                   "actions=drop"));
+    CHECK(has_flow(flows, "table=20,priority=100,ipv6,nw_proto=0,"
+                   "actions=drop"));
+    CHECK(has_flow(flows, "table=40,priority=100,"
+                   "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop"));
+    /* Delivery: only from trusted ports (metadata without the container
+     * bit) to a container's MAC. */
+    CHECK(has_flow(flows, "table=60,priority=20,metadata=0/0x8000000000000000,"
+                   "dl_dst=00:16:3e:28:73:b3,actions=output:2"));
     CHECK(has_flow(flows, "table=0,priority=1,in_port=1,"
-                   "actions=goto_table:3"));
+                   "actions=goto_table:60"));
     CHECK(has_flow(flows, "table=0,priority=1,in_port=LOCAL,"
-                   "actions=goto_table:3"));
-    /* No flow sends anything anywhere from table 0 without a goto. */
-    CHECK(!has_flow(flows, "table=0,priority=5,in_port=2,actions=NORMAL"));
+                   "actions=goto_table:60"));
+    CHECK(has_flow(flows, "table=60,priority=0,actions=output:1,LOCAL")
+          || has_flow(flows, "table=60,priority=0,actions=LOCAL,output:1"));
+    /* Nothing outputs from the checking tables. */
+    CHECK(!strstr(flows, "table=0,priority=5,in_port=2,actions=NORMAL"));
 
     free(flows);
     ofg_flow_table_destroy(&table);
@@ -260,7 +289,7 @@ test_diff(void)
     const struct ofg_flow_group *g = ofg_flow_table_find_group(&installed,
                                                                vm1_cookie);
     size_t n_vm1 = g ? ovs_list_size(&g->flows) : 0;
-    CHECK(n_vm1 == 18);
+    CHECK(n_vm1 == 9);
     ofg_flow_table_remove_group(&desired, vm1_cookie);
     ofg_flow_changes_init(&ch);
     ofg_flow_table_diff_groups(&desired, &installed, &vm1_cookie, 1, &ch);
@@ -275,6 +304,58 @@ test_diff(void)
     ofg_config_destroy(a);
     ofg_config_destroy(b);
     finish("diff: cold start, in sync, one container changed, removed");
+}
+
+/* Returns how many flows of its own the only container of a config gets,
+ * with 'ipv4' and 'ipv6' (JSON arrays' contents) as addresses. */
+static size_t
+count_container_flows(const char *ipv4, const char *ipv6)
+{
+    char *text = xasprintf(
+        "{\"networks\": {\"n\": {\"subnet\": \"10.0.0.0/24\", "
+        "\"gateway\": \"10.0.0.1\", \"subnet6\": \"fd00::/64\", "
+        "\"gateway6\": \"fd00::1\"}},\n"
+        " \"containers\": {\"c\": {\"port\": \"p1\", \"network\": \"n\", "
+        "\"mac\": \"00:16:3e:00:00:01\", \"allow_dhcp\": true, "
+        "\"allow_multicast\": true, \"ipv4\": [%s], \"ipv6\": [%s]}}}\n",
+        ipv4, ipv6);
+    struct ofg_config *cfg;
+    char *error = ofg_config_parse("count.json", text, &cfg);
+    free(text);
+    if (error) {
+        fprintf(stderr, "%s", error);
+        free(error);
+        return SIZE_MAX;
+    }
+    struct ofg_flow_table table;
+    ofg_flow_table_init(&table);
+    ofg_flows_add_container(&cfg->containers[0], u16_to_ofp(1), &table);
+    size_t n = ofg_flow_table_count(&table);
+    ofg_flow_table_destroy(&table);
+    ofg_config_destroy(cfg);
+    return n;
+}
+
+static void
+test_flow_counts(void)
+{
+    /* The bounds the pipeline was designed for: at most 5 flows of its own
+     * for an IPv4-only container, 12 for a dual-stack one, 2 more for each
+     * further address or prefix, whatever the options. */
+    size_t v4 = count_container_flows("\"10.0.0.10\"", "");
+    size_t v4x = count_container_flows("\"10.0.0.10\", \"10.0.0.11\", "
+                                       "\"192.0.2.0/28\"", "");
+    size_t ds = count_container_flows("\"10.0.0.10\"", "\"fd00::10\"");
+    size_t dsx = count_container_flows("\"10.0.0.10\", \"10.0.0.11\"",
+                                       "\"fd00::10\", \"2001:db8:1::/64\"");
+    printf("# flows per container: IPv4 %"PRIuSIZE", IPv4 + 2 more %"PRIuSIZE
+           ", dual-stack %"PRIuSIZE", dual-stack + 2 more %"PRIuSIZE"\n",
+           v4, v4x, ds, dsx);
+    CHECK(v4 <= 5);
+    CHECK(v4x <= v4 + 2 * 2);
+    CHECK(ds <= 12);
+    CHECK(dsx <= ds + 2 * 2);
+    finish("flows per container within the bounds");
 }
 
 static void
@@ -314,6 +395,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_compile();
     test_placement();
     test_diff();
+    test_flow_counts();
     test_cookie_move();
     printf("%d passed, %d failed\n", n_passed, n_failed);
     return n_failed ? 1 : 0;
