@@ -486,8 +486,9 @@ ofg_flows_add_gateway_rules(struct ofg_flow_builder *b,
 
 /* Table 10, priority 50: the two sources a container may use before it owns
  * an address, if its options allow: 0.0.0.0 for a DHCP client's DISCOVER
- * and REQUEST, and :: for ICMPv6 (duplicate address detection, router
- * solicitations, MLD; table 30 allows only those). */
+ * and REQUEST (broadcast, RFC 2131 4.1), and :: for ICMPv6 (duplicate
+ * address detection, router solicitations, MLD; table 30 allows only
+ * those). */
 static void
 ofg_flows_add_switch_source(struct ofg_flow_builder *b)
 {
@@ -498,6 +499,7 @@ ofg_flows_add_switch_source(struct ofg_flow_builder *b)
     match_set_dl_type(&match, htons(ETH_TYPE_IP));
     match_set_nw_proto(&match, IPPROTO_UDP);
     match_set_nw_src(&match, htonl(0));
+    match_set_nw_dst(&match, htonl(0xffffffff));
     match_set_tp_src(&match, htons(68));
     match_set_tp_dst(&match, htons(67));
     ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
