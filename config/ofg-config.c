@@ -2222,6 +2222,8 @@ static void check_network_overlaps(struct ofg_ctx *,
                                    const struct net_use *);
 static const char *net_use_common_switch(const struct net_use *,
                                          const struct net_use *);
+static bool ctx_is_before(const struct ofg_ctx *, const char *a,
+                          const char *b);
 
 /* Cross-checks of networks: cookies unique among networks and containers,
  * and no overlapping subnets where a switch has containers of both
@@ -2333,21 +2335,30 @@ check_network_overlaps(struct ofg_ctx *ctx, const struct ofg_config *cfg,
                 if (!overlap) {
                     continue;
                 }
+                /* Reported at the later of the two in the file. */
+                size_t later = i, other = k;
+                if (ctx_is_before(ctx, net_metas[i].path,
+                                  net_metas[k].path)) {
+                    later = k;
+                    other = i;
+                }
+                const struct ofg_network *ln = &cfg->networks[later];
+                const struct ofg_network *on = &cfg->networks[other];
                 struct ds sa = DS_EMPTY_INITIALIZER;
                 struct ds sb = DS_EMPTY_INITIALIZER;
                 if (v4) {
-                    format_ipv4_prefix(&a->subnet, &sa);
-                    format_ipv4_prefix(&b->subnet, &sb);
+                    format_ipv4_prefix(&ln->subnet, &sa);
+                    format_ipv4_prefix(&on->subnet, &sb);
                 } else {
-                    format_ipv6_prefix(&a->subnet6, &sa);
-                    format_ipv6_prefix(&b->subnet6, &sb);
+                    format_ipv6_prefix(&ln->subnet6, &sa);
+                    format_ipv6_prefix(&on->subnet6, &sb);
                 }
-                char *path = path_member(net_metas[i].path,
+                char *path = path_member(net_metas[later].path,
                                          v4 ? "subnet" : "subnet6");
                 ctx_error(ctx, path, false, "%s overlaps %s %s of "
                           "networks.%s, and both networks have containers "
                           "on %s%s", ds_cstr(&sa), v4 ? "subnet" : "subnet6",
-                          ds_cstr(&sb), b->name, *where ? "switch " : "",
+                          ds_cstr(&sb), on->name, *where ? "switch " : "",
                           *where ? where : "any switch (a container without "
                           "\"switch\" goes wherever its port is)");
                 free(path);
@@ -2356,6 +2367,20 @@ check_network_overlaps(struct ofg_ctx *ctx, const struct ofg_config *cfg,
             }
         }
     }
+}
+
+/* True if the entry at 'a' comes before the one at 'b' in the file (or
+ * either position is unknown and 'a' sorts first). */
+static bool
+ctx_is_before(const struct ofg_ctx *ctx, const char *a, const char *b)
+{
+    const struct ofg_pos *pa = shash_find_data(&ctx->positions, a);
+    const struct ofg_pos *pb = shash_find_data(&ctx->positions, b);
+    if (!pa || !pb) {
+        return strcmp(a, b) < 0;
+    }
+    return (pa->line < pb->line
+            || (pa->line == pb->line && pa->column < pb->column));
 }
 
 /* Returns the name of a switch on which both 'a' and 'b' have containers,
