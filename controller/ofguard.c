@@ -70,6 +70,15 @@ static int check_main(const char *file);
 static int compile_main(const char *file, const char *switch_name,
                         int argc, char *argv[]);
 static char *reload(void) OVS_WARN_UNUSED_RESULT;
+static void daemon_main(const char *file, const struct svec *listens,
+                        const struct svec *connects);
+static void install_signal_handlers(void);
+static struct unixctl_server *start_unixctl(void);
+static void open_switches(const struct svec *listens,
+                          const struct svec *connects);
+static void accept_switches(void);
+static void run_switches(void);
+static void close_switches(void);
 static void add_switch(struct ofg_sw *);
 static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
@@ -114,7 +123,20 @@ main(int argc, char *argv[])
         ovs_fatal(0, "exactly one config file argument is required "
                   "(use --help for help)");
     }
-    config_file = xstrdup(argv[0]);
+    daemon_main(argv[0], &listens, &connects);
+    svec_destroy(&listens);
+    svec_destroy(&connects);
+    service_stop();
+    return 0;
+}
+
+/* Runs the daemon with configuration file 'file' until it is told to exit,
+ * listening on 'listens' and dialing 'connects'. */
+static void
+daemon_main(const char *file, const struct svec *listens,
+            const struct svec *connects)
+{
+    config_file = xstrdup(file);
 
     /* A bad config at startup is fatal: there is no running policy to keep,
      * and starting without one would look like protection but be none. */
@@ -125,96 +147,20 @@ main(int argc, char *argv[])
         ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
     }
 
-    /* A switch that resets its connection makes the next write fail with
-     * EPIPE, which must be an error on that connection, not SIGPIPE. */
-    fatal_ignore_sigpipe();
-
-    /* OVS makes SIGHUP fatal; ofguard wants it to mean "reload", so it
-     * installs its own handler after OVS's. */
-    fatal_signal_init();
-    latch_init(&reload_latch);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = sighup_handler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    xsigaction(SIGHUP, &sa, NULL);
-
+    install_signal_handlers();
     daemonize_start(false);
-
-    struct unixctl_server *unixctl;
-    int retval = unixctl_server_create(unixctl_path, &unixctl);
-    if (retval) {
-        exit(EXIT_FAILURE);
-    }
-    unixctl_command_register("exit", "", 0, 0, ofguard_exit, NULL);
-    unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
-    unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
-    unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
-                             NULL);
-
-    if (!listens.n && !connects.n) {
-        svec_add(&listens, "ptcp:6653");
-    }
-    listeners = xcalloc(listens.n, sizeof *listeners);
-    for (size_t i = 0; i < listens.n; i++) {
-        struct pvconn *pvconn;
-        retval = pvconn_open(listens.names[i], 1u << OFP13_VERSION, 0,
-                             &pvconn);
-        if (retval) {
-            ovs_fatal(retval, "%s: listen failed", listens.names[i]);
-        }
-        VLOG_INFO("listening on %s", pvconn_get_name(pvconn));
-        listeners[n_listeners++] = pvconn;
-    }
-    for (size_t i = 0; i < connects.n; i++) {
-        add_switch(ofg_sw_create_active(connects.names[i], config));
-    }
-    svec_destroy(&listens);
-    svec_destroy(&connects);
-
+    struct unixctl_server *unixctl = start_unixctl();
+    open_switches(listens, connects);
     daemonize_complete();
     VLOG_INFO("ofguard %s started with %s: %"PRIuSIZE" containers",
               OFGUARD_VERSION, config_file, config->n_containers);
 
     while (!exiting) {
-        for (size_t i = 0; i < n_listeners; i++) {
-            /* Several per iteration: OVS listens with a backlog of 10, and
-             * hundreds of switches reconnecting at once (after a restart of
-             * ofguard) would otherwise overflow it.  Bounded, so that a
-             * flood of connections cannot starve the switches. */
-            for (int j = 0; j < 64; j++) {
-                struct vconn *vconn;
-                retval = pvconn_accept(listeners[i], &vconn);
-                if (retval) {
-                    if (retval != EAGAIN) {
-                        VLOG_WARN("%s: accept failed (%s)",
-                                  pvconn_get_name(listeners[i]),
-                                  ovs_strerror(retval));
-                    }
-                    break;
-                }
-                /* For pssl: the TLS handshake is still to come, so this is
-                 * not yet a switch ofguard trusts. */
-                VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
-                add_switch(ofg_sw_create_passive(vconn, config));
-            }
-        }
-
+        accept_switches();
         if (latch_poll(&reload_latch)) {
-            char *reload_error = reload();
-            free(reload_error);
+            free(reload());
         }
-
-        for (size_t i = 0; i < n_switches; ) {
-            ofg_sw_run(switches[i]);
-            if (!ofg_sw_is_alive(switches[i])) {
-                ofg_sw_destroy(switches[i]);
-                switches[i] = switches[--n_switches];
-            } else {
-                i++;
-            }
-        }
+        run_switches();
         unixctl_server_run(unixctl);
         if (exiting) {
             break;
@@ -233,6 +179,120 @@ main(int argc, char *argv[])
 
     /* Leaving does not touch the switches' flows: with fail-mode=secure
      * they stay in force until ofguard comes back. */
+    close_switches();
+    unixctl_server_destroy(unixctl);
+    ofg_config_destroy(config);
+    free(config_file);
+    latch_destroy(&reload_latch);
+}
+
+static void
+install_signal_handlers(void)
+{
+    /* A switch that resets its connection makes the next write fail with
+     * EPIPE, which must be an error on that connection, not SIGPIPE. */
+    fatal_ignore_sigpipe();
+
+    /* OVS makes SIGHUP fatal; ofguard wants it to mean "reload", so it
+     * installs its own handler after OVS's. */
+    fatal_signal_init();
+    latch_init(&reload_latch);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sighup_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    xsigaction(SIGHUP, &sa, NULL);
+}
+
+static struct unixctl_server *
+start_unixctl(void)
+{
+    struct unixctl_server *unixctl;
+    if (unixctl_server_create(unixctl_path, &unixctl)) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, ofguard_exit, NULL);
+    unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
+    unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
+    unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
+                             NULL);
+    return unixctl;
+}
+
+/* Opens the listeners in 'listens' (ptcp:6653 if there are none and no
+ * 'connects' either) and a switch connection for each of 'connects'. */
+static void
+open_switches(const struct svec *listens, const struct svec *connects)
+{
+    static const char *const default_listen[] = { "ptcp:6653" };
+    const char *const *names = (const char *const *) listens->names;
+    size_t n = listens->n;
+    if (!listens->n && !connects->n) {
+        names = default_listen;
+        n = 1;
+    }
+
+    listeners = xcalloc(n, sizeof *listeners);
+    for (size_t i = 0; i < n; i++) {
+        struct pvconn *pvconn;
+        int retval = pvconn_open(names[i], 1u << OFP13_VERSION, 0, &pvconn);
+        if (retval) {
+            ovs_fatal(retval, "%s: listen failed", names[i]);
+        }
+        VLOG_INFO("listening on %s", pvconn_get_name(pvconn));
+        listeners[n_listeners++] = pvconn;
+    }
+    for (size_t i = 0; i < connects->n; i++) {
+        add_switch(ofg_sw_create_active(connects->names[i], config));
+    }
+}
+
+static void
+accept_switches(void)
+{
+    for (size_t i = 0; i < n_listeners; i++) {
+        /* Several per iteration: OVS listens with a backlog of 10, and
+         * hundreds of switches reconnecting at once (after a restart of
+         * ofguard) would otherwise overflow it.  Bounded, so that a flood
+         * of connections cannot starve the switches. */
+        for (int j = 0; j < 64; j++) {
+            struct vconn *vconn;
+            int retval = pvconn_accept(listeners[i], &vconn);
+            if (retval) {
+                if (retval != EAGAIN) {
+                    VLOG_WARN("%s: accept failed (%s)",
+                              pvconn_get_name(listeners[i]),
+                              ovs_strerror(retval));
+                }
+                break;
+            }
+            /* For pssl: the TLS handshake is still to come, so this is not
+             * yet a switch ofguard trusts. */
+            VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
+            add_switch(ofg_sw_create_passive(vconn, config));
+        }
+    }
+}
+
+/* Runs every switch connection and forgets those that are gone. */
+static void
+run_switches(void)
+{
+    for (size_t i = 0; i < n_switches; ) {
+        ofg_sw_run(switches[i]);
+        if (!ofg_sw_is_alive(switches[i])) {
+            ofg_sw_destroy(switches[i]);
+            switches[i] = switches[--n_switches];
+        } else {
+            i++;
+        }
+    }
+}
+
+static void
+close_switches(void)
+{
     for (size_t i = 0; i < n_switches; i++) {
         ofg_sw_destroy(switches[i]);
     }
@@ -241,12 +301,6 @@ main(int argc, char *argv[])
         pvconn_close(listeners[i]);
     }
     free(listeners);
-    unixctl_server_destroy(unixctl);
-    ofg_config_destroy(config);
-    free(config_file);
-    latch_destroy(&reload_latch);
-    service_stop();
-    return 0;
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include "config/ofg-config.h"
+#include "tests/ofg-test.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -18,45 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int n_cases;
-static int n_passed;
-static int n_failed;
-
-/* The failure message of the case being run, or NULL while it passes. */
-static char failure[1024];
-
-static void
-fail(const char *format, ...)
-{
-    if (failure[0]) {
-        return;                 /* Keep the first failure only. */
-    }
-    va_list args;
-    va_start(args, format);
-    vsnprintf(failure, sizeof failure, format, args);
-    va_end(args);
-}
-
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND)) {                                                  \
-            fail("line %d: check failed: %s", __LINE__, #COND);         \
-        }                                                               \
-    } while (0)
-
-static void
-finish_case(const char *name)
-{
-    n_cases++;
-    if (failure[0]) {
-        n_failed++;
-        printf("not ok %d - %s: %s\n", n_cases, name, failure);
-    } else {
-        n_passed++;
-        printf("ok %d - %s\n", n_cases, name);
-    }
-    failure[0] = '\0';
-}
 
 /* Common beginning of the configs below.  It ends with line 6, so the first
  * container of a case is on line 7. */
@@ -91,13 +53,13 @@ expect_error_col(const char *name, const char *text, int line, int column,
     char *error = ofg_config_parse("t.json", text, &config);
 
     if (!error) {
-        fail("parsed successfully, expected error \"%s\"", expect);
+        ofg_test_fail("parsed successfully, expected error \"%s\"", expect);
         ofg_config_destroy(config);
-        finish_case(name);
+        ofg_test_finish(name);
         return;
     }
     if (config) {
-        fail("error returned but config not NULL");
+        ofg_test_fail("error returned but config not NULL");
     }
 
     bool found = false;
@@ -108,7 +70,7 @@ expect_error_col(const char *name, const char *text, int line, int column,
         int eline, ecolumn, n = 0;
         if (sscanf(l, "t.json:%d:%d: %n", &eline, &ecolumn, &n) != 2
             || !n) {
-            fail("malformed error line \"%s\"", l);
+            ofg_test_fail("malformed error line \"%s\"", l);
             break;
         }
         if (strstr(l, expect) && eline == line
@@ -118,13 +80,13 @@ expect_error_col(const char *name, const char *text, int line, int column,
     }
     free(copy);
     if (!found) {
-        fail("expected \"%s\" at line %d, got:\n%s", expect, line, error);
+        ofg_test_fail("expected \"%s\" at line %d, got:\n%s", expect, line, error);
     }
     if (error[strlen(error) - 1] != '\n') {
-        fail("error output does not end in a new-line");
+        ofg_test_fail("error output does not end in a new-line");
     }
     free(error);
-    finish_case(name);
+    ofg_test_finish(name);
 }
 
 static void
@@ -141,12 +103,12 @@ expect_ok(const char *text)
     struct ofg_config *config;
     char *error = ofg_config_parse("t.json", text, &config);
     if (error) {
-        fail("unexpected error: %s", error);
+        ofg_test_fail("unexpected error: %s", error);
         free(error);
         return NULL;
     }
     if (!config) {
-        fail("no error and no config");
+        ofg_test_fail("no error and no config");
     }
     return config;
 }
@@ -155,7 +117,7 @@ static void
 expect_valid(const char *name, const char *text)
 {
     ofg_config_destroy(expect_ok(text));
-    finish_case(name);
+    ofg_test_finish(name);
 }
 
 static ovs_be32
@@ -217,7 +179,7 @@ test_full_config(void)
 {
     struct ofg_config *c = expect_ok(full_config);
     if (!c) {
-        finish_case("full config parses");
+        ofg_test_finish("full config parses");
         return;
     }
 
@@ -348,7 +310,7 @@ test_full_config(void)
     ofg_config_destroy(d);
     ofg_config_destroy(c);
     ofg_config_destroy(NULL);
-    finish_case("full config parses with the expected values");
+    ofg_test_finish("full config parses with the expected values");
 }
 
 static void
@@ -370,7 +332,7 @@ test_derive_cookie(void)
         uint64_t c = ofg_config_derive_cookie(name);
         CHECK(c >= 1 && c <= OFG_COOKIE_ID_MASK);
     }
-    finish_case("derived cookies are stable, 48-bit and nonzero");
+    ofg_test_finish("derived cookies are stable, 48-bit and nonzero");
 }
 
 static void
@@ -400,7 +362,7 @@ test_read_file(void)
         CHECK(error && strstr(error, "/nonexistent/ofguard.json: "));
         free(error);
     }
-    finish_case("ofg_config_read reads a file and reports a missing one");
+    ofg_test_finish("ofg_config_read reads a file and reports a missing one");
 }
 
 /* A container whose derived cookie is claimed by an earlier one. */
@@ -455,7 +417,7 @@ test_all_errors_reported(void)
         CHECK(lines == 2);
     }
     free(error);
-    finish_case("every error is reported, in file order");
+    ofg_test_finish("every error is reported, in file order");
 }
 
 int
@@ -953,6 +915,5 @@ main(void)
 
     test_all_errors_reported();
 
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed ? 1 : 0;
+    return ofg_test_summary();
 }

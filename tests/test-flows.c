@@ -18,31 +18,9 @@
 #include "flows/ofg-flows.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
+#include "tests/ofg-test.h"
 #include "util.h"
 
-static int n_passed, n_failed;
-static char failure[1024];
-
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND) && !failure[0]) {                                   \
-            snprintf(failure, sizeof failure, "line %d: %s", __LINE__,  \
-                     #COND);                                            \
-        }                                                               \
-    } while (0)
-
-static void
-finish(const char *name)
-{
-    if (failure[0]) {
-        n_failed++;
-        printf("not ok %d - %s: %s\n", n_passed + n_failed, name, failure);
-    } else {
-        n_passed++;
-        printf("ok %d - %s\n", n_passed + n_failed, name);
-    }
-    failure[0] = '\0';
-}
 
 static const char base_config[] =
     "{ \"networks\": {\n"
@@ -184,7 +162,7 @@ test_compile(void)
     ofg_flow_table_destroy(&table);
     ofputil_port_map_destroy(&ports);
     ofg_config_destroy(cfg);
-    finish("compile: flow layout");
+    ofg_test_finish("compile: flow layout");
 }
 
 static void
@@ -222,7 +200,7 @@ test_placement(void)
     ofg_flow_table_destroy(&table);
     ofputil_port_map_destroy(&ports);
     ofg_config_destroy(cfg);
-    finish("placement and collisions");
+    ofg_test_finish("placement and collisions");
 }
 
 static void
@@ -303,7 +281,7 @@ test_diff(void)
     ofputil_port_map_destroy(&ports);
     ofg_config_destroy(a);
     ofg_config_destroy(b);
-    finish("diff: cold start, in sync, one container changed, removed");
+    ofg_test_finish("diff: cold start, in sync, one container changed, removed");
 }
 
 /* Returns how many flows of its own the only container of a config gets,
@@ -355,7 +333,7 @@ test_flow_counts(void)
     CHECK(v4x <= v4 + 2 * 2);
     CHECK(ds <= 12);
     CHECK(dsx <= ds + 2 * 2);
-    finish("flows per container within the bounds");
+    ofg_test_finish("flows per container within the bounds");
 }
 
 static void
@@ -385,7 +363,7 @@ test_cookie_move(void)
 
     ofg_flow_table_destroy(&desired);
     ofg_flow_table_destroy(&installed);
-    finish("diff: key moving to another cookie");
+    ofg_test_finish("diff: key moving to another cookie");
 }
 
 int
@@ -397,6 +375,5 @@ main(int argc OVS_UNUSED, char *argv[])
     test_diff();
     test_flow_counts();
     test_cookie_move();
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed ? 1 : 0;
+    return ofg_test_summary();
 }
