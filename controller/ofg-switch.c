@@ -6,9 +6,11 @@
 #include "controller/ofg-switch.h"
 
 #include <errno.h>
+#include <string.h>
 #include "config/ofg-config.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
+#include "flows/ofg-round.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofp-actions.h"
@@ -73,23 +75,17 @@ struct ofg_placement {
     uint64_t cookie;            /* Full cookie of its flows. */
 };
 
-/* One update round: every change of the round in one ATOMIC|ORDERED bundle.
+/* One update round: every change of the round (see flows/ofg-round.h) in
+ * one ATOMIC|ORDERED bundle.
  *
  * The bundle is filled and then followed by a barrier: a flow that the
  * switch refuses is simply left out of a bundle, so ofguard commits only
  * when that first barrier came back without errors, and discards the bundle
  * otherwise.  The commit is followed by a second barrier, whose reply means
- * the switch now has the flows.
- *
- * Each flow mod carries the xid 'base_xid' + its index in 'flows', so an
- * error from the switch names the flow that caused it.  'flows' are copies:
- * the desired table may change while the round is in flight. */
-struct ofg_round {
+ * the switch now has the flows. */
+struct ofg_bundle {
     uint32_t bundle_id;
-    uint32_t base_xid;
-    struct ofg_flow **flows;    /* Deletes first, then adds. */
-    size_t n_flows;
-    size_t n_deletes;
+    struct ofg_round changes;   /* No flows: no round in flight. */
     ovs_be32 open_xid;
     ovs_be32 commit_xid;
     ovs_be32 barrier_xid;
@@ -132,7 +128,7 @@ struct ofg_sw {
     struct ofg_flow_table installed;
     struct hmap dirty;              /* "struct ofg_dirty" nodes. */
     bool all_dirty;                 /* Diff everything next round. */
-    struct ofg_round round;
+    struct ofg_bundle round;
 
     /* Outstanding requests. */
     ovs_be32 features_xid;
@@ -185,7 +181,6 @@ static void ofg_sw_send(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_send_dump(struct ofg_sw *);
 static void ofg_sw_start_round(struct ofg_sw *);
 static void ofg_sw_round_clear(struct ofg_sw *);
-static int ofg_flow_cmp_for_install(const void *, const void *);
 static void ofg_sw_round_failed(struct ofg_sw *);
 static void ofg_sw_compile_all(struct ofg_sw *);
 static void ofg_sw_refresh(struct ofg_sw *, const struct ofg_config *old);
@@ -752,28 +747,17 @@ ofg_sw_start_round(struct ofg_sw *sw)
         return;
     }
 
-    struct ofg_round *r = &sw->round;
-    r->n_deletes = changes.n_deletes;
-    r->n_flows = changes.n_deletes + changes.n_adds;
-    r->flows = xmalloc(r->n_flows * sizeof *r->flows);
-    for (size_t i = 0; i < changes.n_deletes; i++) {
-        r->flows[i] = ofg_flow_clone(changes.deletes[i]);
-    }
-    for (size_t i = 0; i < changes.n_adds; i++) {
-        r->flows[changes.n_deletes + i] = ofg_flow_clone(changes.adds[i]);
-    }
-    ofg_flow_changes_destroy(&changes);
-    /* Hash order scatters each container's flows across the bundle; the
-     * switch installs flows grouped by cookie and table faster. */
-    qsort(r->flows + r->n_deletes, r->n_flows - r->n_deletes,
-          sizeof *r->flows, ofg_flow_cmp_for_install);
-
-    r->bundle_id = sw->next_bundle_id++;
-    r->base_xid = sw->next_xid;
-    sw->next_xid += r->n_flows;
-    if (sw->next_xid < 0x80000000) {
+    /* Flow mods' xids stay in the upper half, apart from the xids that
+     * other requests get: a round that would wrap past 2^32 starts over. */
+    size_t n = changes.n_deletes + changes.n_adds;
+    if (sw->next_xid < 0x80000000 || UINT32_MAX - sw->next_xid < n) {
         sw->next_xid = 0x80000000;
     }
+    struct ofg_bundle *r = &sw->round;
+    ofg_round_init(&r->changes, &changes, sw->next_xid);
+    ofg_flow_changes_destroy(&changes);
+    sw->next_xid += n;
+    r->bundle_id = sw->next_bundle_id++;
     r->failed = false;
 
     struct ofputil_bundle_ctrl_msg bc = {
@@ -786,9 +770,9 @@ ofg_sw_start_round(struct ofg_sw *sw)
     r->open_xid = ((struct ofp_header *) msg->data)->xid;
     ofg_sw_send(sw, msg);
 
-    for (size_t i = 0; i < r->n_flows; i++) {
-        const struct ofg_flow *flow = r->flows[i];
-        bool delete = i < r->n_deletes;
+    for (size_t i = 0; i < r->changes.n_flows; i++) {
+        const struct ofg_flow *flow = r->changes.flows[i];
+        bool delete = i < r->changes.n_deletes;
         struct ofputil_flow_mod fm = {
             .match = flow->match,
             .priority = flow->priority,
@@ -819,7 +803,8 @@ ofg_sw_start_round(struct ofg_sw *sw)
             ds_destroy(&s);
         }
         struct ofpbuf *fm_msg = ofputil_encode_flow_mod(&fm, OFG_PROTOCOL);
-        ((struct ofp_header *) fm_msg->data)->xid = htonl(r->base_xid + i);
+        ((struct ofp_header *) fm_msg->data)->xid
+            = htonl(r->changes.base_xid + i);
         ofpmsg_update_length(fm_msg);
 
         struct ofputil_bundle_add_msg bam = {
@@ -837,14 +822,14 @@ ofg_sw_start_round(struct ofg_sw *sw)
     sw->state = S_ADDING;
     sw->n_rounds++;
     VLOG_INFO("%s: update round %llu: %"PRIuSIZE" deletes, %"PRIuSIZE
-              " adds", ofg_sw_name(sw), sw->n_rounds, r->n_deletes,
-              r->n_flows - r->n_deletes);
+              " adds", ofg_sw_name(sw), sw->n_rounds, r->changes.n_deletes,
+              r->changes.n_flows - r->changes.n_deletes);
 }
 
 static void
 ofg_sw_recv_barrier(struct ofg_sw *sw, const struct ofp_header *oh)
 {
-    struct ofg_round *r = &sw->round;
+    struct ofg_bundle *r = &sw->round;
     if (oh->xid != r->barrier_xid) {
         return;
     }
@@ -874,18 +859,7 @@ ofg_sw_recv_barrier(struct ofg_sw *sw, const struct ofp_header *oh)
             return;
         }
         /* The switch has the round's flows now. */
-        struct ofg_flow_changes changes;
-        ofg_flow_changes_init(&changes);
-        for (size_t i = 0; i < r->n_deletes; i++) {
-            struct ofg_flow *old = ofg_flow_table_find(&sw->installed,
-                                                       r->flows[i]);
-            if (old) {
-                ofg_flow_table_remove(&sw->installed, old);
-            }
-        }
-        changes.adds = (const struct ofg_flow **) r->flows + r->n_deletes;
-        changes.n_adds = r->n_flows - r->n_deletes;
-        ofg_flow_table_apply(&sw->installed, &changes);
+        ofg_round_apply(&r->changes, &sw->installed);
         ofg_sw_round_clear(sw);
         sw->backoff = 0;
         sw->state = S_IDLE;
@@ -900,19 +874,21 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
     struct ofpbuf payload;
     enum ofperr error = ofperr_decode_msg(oh, &payload);
     const char *error_name = error ? ofperr_to_string(error) : "unknown";
-    struct ofg_round *r = &sw->round;
-    uint32_t xid = ntohl(oh->xid);
+    struct ofg_bundle *r = &sw->round;
+    size_t index = (r->changes.flows
+                    ? ofg_round_find_xid(&r->changes, ntohl(oh->xid))
+                    : SIZE_MAX);
 
-    if (r->flows && xid >= r->base_xid && xid - r->base_xid < r->n_flows) {
-        const struct ofg_flow *flow = r->flows[xid - r->base_xid];
+    if (index != SIZE_MAX) {
+        const struct ofg_flow *flow = r->changes.flows[index];
         struct ds s = DS_EMPTY_INITIALIZER;
         ofg_flow_format(flow, &sw->port_map, &s);
         ofg_sw_set_error(sw, "%s refused %s: %s", error_name,
-                         xid - r->base_xid < r->n_deletes ? "delete" : "add",
+                         index < r->changes.n_deletes ? "delete" : "add",
                          ds_cstr(&s));
         ds_destroy(&s);
         r->failed = true;
-    } else if (r->flows && (oh->xid == r->open_xid
+    } else if (r->changes.flows && (oh->xid == r->open_xid
                             || oh->xid == r->commit_xid)) {
         /* A refused flow also fails the commit; the flow's error, logged
          * first, is the one worth keeping. */
@@ -933,7 +909,7 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
          * earlier connection's request, or a confused switch): noted, not
          * acted on. */
         VLOG_WARN_RL(&rl, "%s: ignoring error %s with unknown xid %#"PRIx32,
-                     ofg_sw_name(sw), error_name, xid);
+                     ofg_sw_name(sw), error_name, ntohl(oh->xid));
         if (error) {
             ofpbuf_uninit(&payload);
         }
@@ -964,11 +940,8 @@ ofg_sw_round_failed(struct ofg_sw *sw)
 static void
 ofg_sw_round_clear(struct ofg_sw *sw)
 {
-    struct ofg_round *r = &sw->round;
-    for (size_t i = 0; i < r->n_flows; i++) {
-        ofg_flow_destroy(r->flows[i]);
-    }
-    free(r->flows);
+    struct ofg_bundle *r = &sw->round;
+    ofg_round_destroy(&r->changes);
     memset(r, 0, sizeof *r);
 }
 
@@ -1148,20 +1121,6 @@ static const char *
 ofg_sw_name(const struct ofg_sw *sw)
 {
     return sw->sw_config ? sw->sw_config->name : rconn_get_name(sw->rconn);
-}
-
-static int
-ofg_flow_cmp_for_install(const void *a_, const void *b_)
-{
-    const struct ofg_flow *a = *(const struct ofg_flow *const *) a_;
-    const struct ofg_flow *b = *(const struct ofg_flow *const *) b_;
-    if (a->cookie != b->cookie) {
-        return a->cookie < b->cookie ? -1 : 1;
-    }
-    if (a->table_id != b->table_id) {
-        return a->table_id < b->table_id ? -1 : 1;
-    }
-    return a->priority < b->priority ? -1 : a->priority > b->priority;
 }
 
 /* A request for the flows, in every table, whose cookie matches 'cookie' in

@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
+#include "flows/ofg-round.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
 #include "tests/ofg-test.h"
@@ -366,6 +367,60 @@ test_cookie_move(void)
     ofg_test_finish("diff: key moving to another cookie");
 }
 
+static void
+test_round(void)
+{
+    /* Three flows of two cookies: one delete, two adds. */
+    struct ofg_flow_table installed;
+    ofg_flow_table_init(&installed);
+    struct match m;
+    match_init_catchall(&m);
+    match_set_in_port(&m, u16_to_ofp(1));
+    struct ofg_flow *old = ofg_flow_create(0, 5, &m, OFG_COOKIE_TAG | 9,
+                                           NULL, 0);
+    ofg_flow_table_insert(&installed, old);
+    match_set_in_port(&m, u16_to_ofp(2));
+    struct ofg_flow *b = ofg_flow_create(10, 5, &m, OFG_COOKIE_TAG | 2,
+                                         NULL, 0);
+    match_set_in_port(&m, u16_to_ofp(3));
+    struct ofg_flow *a = ofg_flow_create(0, 5, &m, OFG_COOKIE_TAG | 1,
+                                         NULL, 0);
+    const struct ofg_flow *deletes[] = { old };
+    const struct ofg_flow *adds[] = { b, a };
+    struct ofg_flow_changes ch = {
+        .deletes = deletes, .n_deletes = 1, .adds = adds, .n_adds = 2,
+    };
+
+    /* The xids wrap past 2^32 inside the round: every flow is still
+     * found, and nothing else is. */
+    struct ofg_round round;
+    ofg_round_init(&round, &ch, UINT32_MAX - 1);
+    CHECK(round.n_flows == 3 && round.n_deletes == 1);
+    CHECK(ofg_round_find_xid(&round, UINT32_MAX - 1) == 0);
+    CHECK(ofg_round_find_xid(&round, UINT32_MAX) == 1);
+    CHECK(ofg_round_find_xid(&round, 0) == 2);
+    CHECK(ofg_round_find_xid(&round, 1) == SIZE_MAX);
+    CHECK(ofg_round_find_xid(&round, UINT32_MAX - 2) == SIZE_MAX);
+
+    /* Deletes first; adds grouped by cookie. */
+    CHECK(round.flows[0]->cookie == (OFG_COOKIE_TAG | 9));
+    CHECK(round.flows[1]->cookie == (OFG_COOKIE_TAG | 1));
+    CHECK(round.flows[2]->cookie == (OFG_COOKIE_TAG | 2));
+
+    /* Applied: the delete is gone, the adds are in, as copies. */
+    ofg_round_apply(&round, &installed);
+    CHECK(ofg_flow_table_count(&installed) == 2);
+    CHECK(!ofg_flow_table_find_group(&installed, OFG_COOKIE_TAG | 9));
+    CHECK(ofg_flow_table_find(&installed, a) != a);
+    CHECK(ofg_flow_table_find(&installed, a) != NULL);
+    ofg_round_destroy(&round);
+
+    ofg_flow_destroy(a);
+    ofg_flow_destroy(b);
+    ofg_flow_table_destroy(&installed);
+    ofg_test_finish("round: order, xids across 2^32, apply");
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -375,5 +430,6 @@ main(int argc OVS_UNUSED, char *argv[])
     test_diff();
     test_flow_counts();
     test_cookie_move();
+    test_round();
     return ofg_test_summary();
 }
