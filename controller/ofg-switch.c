@@ -8,11 +8,12 @@
 #include <errno.h>
 #include <string.h>
 #include "config/ofg-config.h"
+#include "flows/ofg-desired.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
 #include "flows/ofg-round.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/list.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
@@ -25,31 +26,32 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
-#include "openvswitch/shash.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "byte-order.h"
 #include "flow.h"
 #include "hash.h"
 #include "simap.h"
+#include "svec.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(ofg_switch);
 
 /* Connection states, in the order a fresh connection goes through them.
- *
- * S_FEATURES, S_PORTS and S_DUMP each wait for the reply to one request;
- * S_ADDING and S_COMMITTING wait for the barrier that ends each half of an
- * update round (see struct ofg_round). */
-#define OFG_SW_STATES                           \
-    OFG_SW_STATE(NEW, "connecting")             \
-    OFG_SW_STATE(FEATURES, "features")          \
-    OFG_SW_STATE(PORTS, "ports")                \
-    OFG_SW_STATE(DUMP, "reading flows")         \
-    OFG_SW_STATE(IDLE, "idle")                  \
-    OFG_SW_STATE(ADDING, "sending flows")       \
-    OFG_SW_STATE(COMMITTING, "committing")      \
+ * Each state has a run_S_<state>() handler, called on every main-loop
+ * iteration while the switch is in it; replies to ofguard's requests go to
+ * the handler registered with the request (see struct ofg_request), which
+ * moves the switch to its next state. */
+#define OFG_SW_STATES                                                   \
+    OFG_SW_STATE(NEW, "connecting")                                     \
+    OFG_SW_STATE(FEATURES, "features")       /* Waiting for features. */ \
+    OFG_SW_STATE(PORTS, "ports")             /* ...for the port list. */ \
+    OFG_SW_STATE(DUMP, "reading flows")      /* ...for ofguard's flows. */ \
+    OFG_SW_STATE(IDLE, "idle")               /* A round when needed. */  \
+    OFG_SW_STATE(SENDING, "sending flows")   /* Streaming a bundle. */   \
+    OFG_SW_STATE(CHECKING, "checking flows") /* Barrier after the adds. */ \
+    OFG_SW_STATE(COMMITTING, "committing")   /* Barrier after commit. */ \
     OFG_SW_STATE(BACKOFF, "waiting to resync")
 
 enum ofg_sw_state {
@@ -58,44 +60,37 @@ enum ofg_sw_state {
 #undef OFG_SW_STATE
 };
 
-static const char *
-ofg_sw_state_name(enum ofg_sw_state state)
-{
-    switch (state) {
-#define OFG_SW_STATE(NAME, DESC) case S_##NAME: return DESC;
-        OFG_SW_STATES
-#undef OFG_SW_STATE
-    }
-    return "unknown";
-}
-
-/* Where a container's flows were placed on this switch. */
-struct ofg_placement {
-    ofp_port_t port;
-    uint64_t cookie;            /* Full cookie of its flows. */
-};
-
-/* One update round: every change of the round (see flows/ofg-round.h) in
- * one ATOMIC|ORDERED bundle.
+/* One update round in flight: its changes (flows/ofg-round.h) in one
+ * ATOMIC|ORDERED bundle.
  *
- * The bundle is filled and then followed by a barrier: a flow that the
- * switch refuses is simply left out of a bundle, so ofguard commits only
- * when that first barrier came back without errors, and discards the bundle
- * otherwise.  The commit is followed by a second barrier, whose reply means
- * the switch now has the flows. */
+ * The bundle is streamed to the switch over as many main-loop iterations as
+ * the connection needs, then followed by a barrier: a flow that the switch
+ * refuses is simply left out of a bundle, so ofguard commits only when that
+ * barrier came back without errors, and discards the bundle otherwise.  The
+ * commit is followed by a second barrier, whose reply means the switch now
+ * has the flows. */
 struct ofg_bundle {
     uint32_t bundle_id;
     struct ofg_round changes;   /* No flows: no round in flight. */
-    ovs_be32 open_xid;
-    ovs_be32 commit_xid;
-    ovs_be32 barrier_xid;
+    size_t n_sent;              /* Flow mods of 'changes' sent so far. */
     bool failed;
+};
+
+/* An outstanding request: its xid and the handler of its replies.  Flow
+ * mods are not requests: an error about one is found through the round's
+ * xid range. */
+struct ofg_request;
+typedef bool ofg_reply_handler(struct ofg_sw *, struct ofg_request *,
+                               const struct ofp_header *, enum ofptype);
+struct ofg_request {
+    struct hmap_node node;      /* In ofg_sw's 'requests', by xid. */
+    ovs_be32 xid;
+    ofg_reply_handler *handler; /* Returns true when the request is done. */
+    struct ofg_query *query;    /* For a "flows" query, else NULL. */
 };
 
 /* A pending "flows" query. */
 struct ofg_query {
-    struct ovs_list list_node;
-    ovs_be32 xid;
     struct ds flows;
     ofg_sw_query_cb *cb;
     void *aux;
@@ -103,6 +98,7 @@ struct ofg_query {
 
 struct ofg_sw {
     struct rconn *rconn;
+    struct rconn_packet_counter *tx_counter;  /* Messages queued to send. */
     unsigned int seqno;         /* rconn connection seqno last seen. */
     enum ofg_sw_state state;
     const struct ofg_config *config;
@@ -112,48 +108,26 @@ struct ofg_sw {
     uint64_t dpid;
     const struct ofg_switch *sw_config;     /* Entry in 'config', or NULL. */
     struct simap ports;                     /* Port name -> number. */
-    struct ofputil_port_map port_map;       /* Same, as OVS wants it. */
-    bool ports_changed;
-
-    /* Fragment handling the switch reported (OFPUTIL_FRAG_*), or -1 before
-     * it answered.  ofguard asks for OFPUTIL_FRAG_NX_MATCH, under which the
-     * switch shows first fragments' L4 headers to the flows. */
-    int frag_handling;
+    struct simap new_ports;                 /* While the list arrives. */
+    int frag_handling;          /* OFPUTIL_FRAG_*, or -1 before known. */
 
     /* Flows. */
-    struct shash placed;            /* Container name -> ofg_placement. */
-    uint64_t *net_cookies;          /* Networks whose flows are desired. */
-    size_t n_net_cookies;
-    struct ofg_flow_table desired;
+    struct ofg_desired desired;
     struct ofg_flow_table installed;
-    struct hmap dirty;              /* "struct ofg_dirty" nodes. */
-    bool all_dirty;                 /* Diff everything next round. */
     struct ofg_bundle round;
 
-    /* Outstanding requests. */
-    ovs_be32 features_xid;
-    ovs_be32 config_xid;
-    ovs_be32 ports_xid;
-    ovs_be32 dump_xid;
-    struct ovs_list queries;        /* "struct ofg_query"s. */
+    struct hmap requests;       /* "struct ofg_request"s, by xid. */
 
     /* Errors and recovery. */
     char *last_error;
     long long int resync_at;
-    int backoff;                    /* Milliseconds, 0 after a success. */
+    int backoff;                /* Milliseconds, 0 after a success. */
     uint32_t next_xid;
     uint32_t next_bundle_id;
     unsigned long long int n_rounds;
 };
 
-struct ofg_dirty {
-    struct hmap_node node;
-    uint64_t cookie;
-};
-
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
-
-static int probe_interval = OFG_SW_PROBE_INTERVAL;
 
 /* Every switch uses OpenFlow 1.3 and nothing else. */
 #define OFG_OFP_VERSION OFP13_VERSION
@@ -163,46 +137,63 @@ static int probe_interval = OFG_SW_PROBE_INTERVAL;
 #define OFG_BACKOFF_MIN 1000
 #define OFG_BACKOFF_MAX 60000
 
+/* Flow control: a round is streamed while fewer than this many messages
+ * wait in the connection's queue, so that a large round neither fills
+ * ofguard's memory with encoded messages nor starves the other switches;
+ * and at most OFG_TX_PER_RUN are queued per main-loop iteration. */
+#define OFG_TX_QUEUE_MAX 1000
+#define OFG_TX_PER_RUN 5000
+
+static const char *ofg_sw_state_name(enum ofg_sw_state);
 static struct ofg_sw *ofg_sw_create__(struct rconn *,
                                       const struct ofg_config *);
+#define OFG_SW_STATE(NAME, DESC) static void run_S_##NAME(struct ofg_sw *);
+OFG_SW_STATES
+#undef OFG_SW_STATE
 static void ofg_sw_reset(struct ofg_sw *);
 static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
-static void ofg_sw_recv_features(struct ofg_sw *, const struct ofp_header *);
-static void ofg_sw_recv_config(struct ofg_sw *, const struct ofp_header *);
-static void ofg_sw_recv_ports(struct ofg_sw *, const struct ofp_header *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
-static void ofg_sw_recv_flows(struct ofg_sw *, const struct ofp_header *);
-static void ofg_sw_recv_query(struct ofg_sw *, struct ofg_query *,
-                              const struct ofp_header *);
-static void ofg_sw_recv_barrier(struct ofg_sw *, const struct ofp_header *);
 static void ofg_sw_recv_error(struct ofg_sw *, const struct ofp_header *);
-static void ofg_sw_send(struct ofg_sw *, struct ofpbuf *);
+static ofg_reply_handler recv_features;
+static ofg_reply_handler recv_config;
+static ofg_reply_handler recv_ports;
+static ofg_reply_handler recv_dump;
+static ofg_reply_handler recv_query;
+static ofg_reply_handler recv_bundle_reply;
+static ofg_reply_handler recv_checked;
+static ofg_reply_handler recv_committed;
 static void ofg_sw_send_dump(struct ofg_sw *);
 static void ofg_sw_start_round(struct ofg_sw *);
-static void ofg_sw_round_clear(struct ofg_sw *);
+static void ofg_sw_send_flow_mod(struct ofg_sw *, size_t index);
+static void ofg_sw_send_bundle_ctrl(struct ofg_sw *, uint16_t type,
+                                    ofg_reply_handler *);
 static void ofg_sw_round_failed(struct ofg_sw *);
-static void ofg_sw_compile_all(struct ofg_sw *);
-static void ofg_sw_refresh(struct ofg_sw *, const struct ofg_config *old);
-static void ofg_sw_refresh_networks(struct ofg_sw *);
-static void ofg_sw_mark_dirty(struct ofg_sw *, uint64_t cookie);
-static void ofg_sw_clear_dirty(struct ofg_sw *);
-static void ofg_sw_update_port_map(struct ofg_sw *);
+static void ofg_sw_restart(struct ofg_sw *);
+static void ofg_sw_update_desired(struct ofg_sw *,
+                                  const struct ofg_config *old, bool all);
+static struct ofg_request *ofg_sw_request(struct ofg_sw *, struct ofpbuf *,
+                                          ofg_reply_handler *);
+static struct ofg_request *ofg_sw_find_request(const struct ofg_sw *,
+                                               ovs_be32 xid);
+static void ofg_sw_end_request(struct ofg_sw *, struct ofg_request *,
+                               const char *error);
+static void ofg_sw_end_requests(struct ofg_sw *, const char *error);
+static void ofg_sw_send(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_set_error(struct ofg_sw *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
-static void ofg_sw_fail_queries(struct ofg_sw *, const char *error);
 static const char *ofg_sw_name(const struct ofg_sw *);
+static void ofg_sw_port_map(const struct ofg_sw *, struct ofputil_port_map *);
+static int ofg_pull_flow_stats(const struct ofp_header *,
+                               void (*cb)(const struct ofputil_flow_stats *,
+                                          void *aux),
+                               void *aux);
 static struct ofpbuf *ofg_encode_flow_stats_request(uint64_t cookie,
                                                     uint64_t cookie_mask);
 
-void
-ofg_sw_set_probe_interval(int seconds)
-{
-    probe_interval = seconds;
-}
-
 struct ofg_sw *
-ofg_sw_create_active(const char *target, const struct ofg_config *config)
+ofg_sw_create_active(const char *target, const struct ofg_config *config,
+                     int probe_interval)
 {
     struct rconn *rconn = rconn_create(probe_interval, 8, 0,
                                        1u << OFG_OFP_VERSION);
@@ -211,7 +202,8 @@ ofg_sw_create_active(const char *target, const struct ofg_config *config)
 }
 
 struct ofg_sw *
-ofg_sw_create_passive(struct vconn *vconn, const struct ofg_config *config)
+ofg_sw_create_passive(struct vconn *vconn, const struct ofg_config *config,
+                      int probe_interval)
 {
     struct rconn *rconn = rconn_create(probe_interval, 8, 0,
                                        1u << OFG_OFP_VERSION);
@@ -224,17 +216,16 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
 {
     struct ofg_sw *sw = xzalloc(sizeof *sw);
     sw->rconn = rconn;
+    sw->tx_counter = rconn_packet_counter_create();
     sw->seqno = rconn_get_connection_seqno(rconn);
     sw->state = S_NEW;
     sw->config = config;
     sw->frag_handling = -1;
     simap_init(&sw->ports);
-    ofputil_port_map_init(&sw->port_map);
-    shash_init(&sw->placed);
-    ofg_flow_table_init(&sw->desired);
+    simap_init(&sw->new_ports);
+    ofg_desired_init(&sw->desired);
     ofg_flow_table_init(&sw->installed);
-    hmap_init(&sw->dirty);
-    ovs_list_init(&sw->queries);
+    hmap_init(&sw->requests);
     /* Our flow mods' xids have the high bit set, apart from those that
      * alloc_xid() hands out for other requests, so that an error can be
      * traced back to its flow. */
@@ -247,17 +238,15 @@ void
 ofg_sw_destroy(struct ofg_sw *sw)
 {
     if (sw) {
-        ofg_sw_fail_queries(sw, "ofguard is exiting");
+        ofg_sw_end_requests(sw, "ofguard is exiting");
+        hmap_destroy(&sw->requests);
         rconn_destroy(sw->rconn);
-        ofg_sw_round_clear(sw);
+        rconn_packet_counter_destroy(sw->tx_counter);
+        ofg_round_destroy(&sw->round.changes);
         simap_destroy(&sw->ports);
-        ofputil_port_map_destroy(&sw->port_map);
-        shash_destroy_free_data(&sw->placed);
-        free(sw->net_cookies);
-        ofg_flow_table_destroy(&sw->desired);
+        simap_destroy(&sw->new_ports);
+        ofg_desired_destroy(&sw->desired);
         ofg_flow_table_destroy(&sw->installed);
-        ofg_sw_clear_dirty(sw);
-        hmap_destroy(&sw->dirty);
         free(sw->last_error);
         free(sw);
     }
@@ -279,14 +268,6 @@ ofg_sw_run(struct ofg_sw *sw)
         return;
     }
 
-    if (sw->state == S_NEW) {
-        struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
-                                          OFG_OFP_VERSION, 0);
-        sw->features_xid = ((struct ofp_header *) msg->data)->xid;
-        ofg_sw_send(sw, msg);
-        sw->state = S_FEATURES;
-    }
-
     /* Bounded, so that one busy switch cannot starve the others. */
     for (int i = 0; i < 50; i++) {
         struct ofpbuf *msg = rconn_recv(sw->rconn);
@@ -297,11 +278,10 @@ ofg_sw_run(struct ofg_sw *sw)
         ofpbuf_delete(msg);
     }
 
-    if (sw->state == S_BACKOFF && time_msec() >= sw->resync_at) {
-        ofg_sw_send_dump(sw);
-    } else if (sw->state == S_IDLE
-               && (sw->all_dirty || !hmap_is_empty(&sw->dirty))) {
-        ofg_sw_start_round(sw);
+    switch (sw->state) {
+#define OFG_SW_STATE(NAME, DESC) case S_##NAME: run_S_##NAME(sw); break;
+        OFG_SW_STATES
+#undef OFG_SW_STATE
     }
 }
 
@@ -312,10 +292,14 @@ ofg_sw_wait(struct ofg_sw *sw)
     rconn_recv_wait(sw->rconn);
     if (sw->state == S_BACKOFF) {
         poll_timer_wait_until(sw->resync_at);
-    } else if (sw->state == S_IDLE
-               && (sw->all_dirty || !hmap_is_empty(&sw->dirty))) {
+    } else if ((sw->state == S_IDLE && ofg_desired_is_dirty(&sw->desired)
+                && !rconn_packet_counter_n_packets(sw->tx_counter))
+               || (sw->state == S_SENDING
+                   && (rconn_packet_counter_n_packets(sw->tx_counter)
+                       < OFG_TX_QUEUE_MAX))) {
         poll_immediate_wake();
     }
+    /* Otherwise rconn_run_wait() wakes us when the queue drains. */
 }
 
 bool
@@ -333,19 +317,18 @@ ofg_sw_set_config(struct ofg_sw *sw, const struct ofg_config *new_config)
         return;
     }
     sw->sw_config = ofg_config_find_switch_by_dpid(new_config, sw->dpid);
-    if (sw->state == S_NEW || sw->state == S_FEATURES
-        || sw->state == S_PORTS || sw->state == S_DUMP) {
+    if (sw->state < S_IDLE) {
         /* The full compile after the dump will use the new config. */
         return;
     }
-    ofg_sw_refresh(sw, old);
+    ofg_sw_update_desired(sw, old, false);
 }
 
 bool
 ofg_sw_is_synced(const struct ofg_sw *sw)
 {
     return (rconn_is_connected(sw->rconn) && sw->state == S_IDLE
-            && !sw->all_dirty && hmap_is_empty(&sw->dirty));
+            && !ofg_desired_is_dirty(&sw->desired));
 }
 
 void
@@ -365,8 +348,8 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
                   ofg_sw_state_name(sw->state),
                   ofg_sw_is_synced(sw) ? "yes" : "no",
                   ofg_flow_table_count(&sw->installed),
-                  ofg_flow_table_count(&sw->desired),
-                  shash_count(&sw->placed), sw->n_rounds,
+                  ofg_flow_table_count(&sw->desired.flows),
+                  ofg_desired_n_containers(&sw->desired), sw->n_rounds,
                   (sw->frag_handling < 0 ? "unknown"
                    : ofputil_frag_handling_to_string(sw->frag_handling)));
     if (sw->last_error) {
@@ -380,35 +363,124 @@ bool
 ofg_sw_query_flows(struct ofg_sw *sw, const char *container_name,
                    ofg_sw_query_cb *cb, void *aux)
 {
-    const struct ofg_placement *p = shash_find_data(&sw->placed,
-                                                    container_name);
+    const struct ofg_placement *p = ofg_desired_find(&sw->desired,
+                                                     container_name);
     if (!p || !rconn_is_connected(sw->rconn)) {
         return false;
     }
 
-    struct ofpbuf *msg = ofg_encode_flow_stats_request(p->cookie,
-                                                       UINT64_MAX);
-
     struct ofg_query *q = xzalloc(sizeof *q);
-    q->xid = ((struct ofp_header *) msg->data)->xid;
     ds_init(&q->flows);
     q->cb = cb;
     q->aux = aux;
-    ovs_list_push_back(&sw->queries, &q->list_node);
-    ofg_sw_send(sw, msg);
+    struct ofpbuf *msg = ofg_encode_flow_stats_request(p->cookie, UINT64_MAX);
+    ofg_sw_request(sw, msg, recv_query)->query = q;
     return true;
 }
 
 void
 ofg_sw_cancel_queries(struct ofg_sw *sw, void *aux)
 {
-    struct ofg_query *q;
-    LIST_FOR_EACH_SAFE (q, list_node, &sw->queries) {
-        if (q->aux == aux) {
-            ovs_list_remove(&q->list_node);
-            ds_destroy(&q->flows);
-            free(q);
+    struct ofg_request *req, *next;
+    HMAP_FOR_EACH_SAFE (req, next, node, &sw->requests) {
+        if (req->query && req->query->aux == aux) {
+            ds_destroy(&req->query->flows);
+            free(req->query);
+            req->query = NULL;
+            ofg_sw_end_request(sw, req, NULL);
         }
+    }
+}
+
+static const char *
+ofg_sw_state_name(enum ofg_sw_state state)
+{
+    switch (state) {
+#define OFG_SW_STATE(NAME, DESC) case S_##NAME: return DESC;
+        OFG_SW_STATES
+#undef OFG_SW_STATE
+    }
+    return "unknown";
+}
+
+/* State handlers. */
+
+/* Asks for the datapath ID; its reply starts everything else. */
+static void
+run_S_NEW(struct ofg_sw *sw)
+{
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    ofg_sw_request(sw, msg, recv_features);
+    sw->state = S_FEATURES;
+}
+
+static void
+run_S_FEATURES(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+static void
+run_S_PORTS(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+static void
+run_S_DUMP(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+/* Starts a round when something changed and the connection is not still
+ * busy with earlier messages: the changes are computed only when they can
+ * be sent, so several changes in a row make one round. */
+static void
+run_S_IDLE(struct ofg_sw *sw)
+{
+    if (ofg_desired_is_dirty(&sw->desired)
+        && !rconn_packet_counter_n_packets(sw->tx_counter)) {
+        ofg_sw_start_round(sw);
+    }
+}
+
+/* Streams the round's flow mods into the bundle, as fast as the connection
+ * takes them, then asks for the barrier that says whether the switch
+ * refused any. */
+static void
+run_S_SENDING(struct ofg_sw *sw)
+{
+    struct ofg_bundle *r = &sw->round;
+    for (int i = 0; i < OFG_TX_PER_RUN && r->n_sent < r->changes.n_flows;
+         i++) {
+        if (rconn_packet_counter_n_packets(sw->tx_counter)
+            >= OFG_TX_QUEUE_MAX) {
+            return;
+        }
+        ofg_sw_send_flow_mod(sw, r->n_sent++);
+    }
+    if (r->n_sent == r->changes.n_flows) {
+        ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
+                       recv_checked);
+        sw->state = S_CHECKING;
+    }
+}
+
+static void
+run_S_CHECKING(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+static void
+run_S_COMMITTING(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+/* After a failure, starts over once the backoff expired: the port list and
+ * the flows are read again, since ofguard may no longer know them. */
+static void
+run_S_BACKOFF(struct ofg_sw *sw)
+{
+    if (time_msec() >= sw->resync_at) {
+        run_S_NEW(sw);
     }
 }
 
@@ -418,14 +490,15 @@ static void
 ofg_sw_reset(struct ofg_sw *sw)
 {
     sw->state = S_NEW;
-    sw->features_xid = sw->config_xid = htonl(0);
-    sw->ports_xid = sw->dump_xid = htonl(0);
-    sw->frag_handling = -1;
-    ofg_sw_round_clear(sw);
+    ofg_round_destroy(&sw->round.changes);
+    memset(&sw->round, 0, sizeof sw->round);
     ofg_flow_table_clear(&sw->installed);
     sw->backoff = 0;
-    ofg_sw_fail_queries(sw, "connection to the switch was lost");
+    sw->frag_handling = -1;
+    ofg_sw_end_requests(sw, "connection to the switch was lost");
 }
+
+/* Messages. */
 
 static void
 ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
@@ -440,80 +513,147 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
         return;
     }
 
+    struct ofg_request *req;
     switch (type) {
     case OFPTYPE_ECHO_REQUEST:
         ofg_sw_send(sw, ofputil_encode_echo_reply(oh));
-        break;
-
-    case OFPTYPE_FEATURES_REPLY:
-        if (sw->state == S_FEATURES && oh->xid == sw->features_xid) {
-            ofg_sw_recv_features(sw, oh);
-        }
-        break;
-
-    case OFPTYPE_GET_CONFIG_REPLY:
-        if (oh->xid == sw->config_xid) {
-            ofg_sw_recv_config(sw, oh);
-        }
-        break;
-
-    case OFPTYPE_PORT_DESC_STATS_REPLY:
-        if (sw->state == S_PORTS && oh->xid == sw->ports_xid) {
-            ofg_sw_recv_ports(sw, oh);
-        }
         break;
 
     case OFPTYPE_PORT_STATUS:
         ofg_sw_recv_port_status(sw, oh);
         break;
 
-    case OFPTYPE_FLOW_STATS_REPLY:
-        if (sw->state == S_DUMP && oh->xid == sw->dump_xid) {
-            ofg_sw_recv_flows(sw, oh);
-        } else {
-            struct ofg_query *q;
-            LIST_FOR_EACH (q, list_node, &sw->queries) {
-                if (q->xid == oh->xid) {
-                    ofg_sw_recv_query(sw, q, oh);
-                    break;
-                }
-            }
-        }
-        break;
-
-    case OFPTYPE_BARRIER_REPLY:
-        ofg_sw_recv_barrier(sw, oh);
-        break;
-
     case OFPTYPE_ERROR:
         ofg_sw_recv_error(sw, oh);
         break;
 
+    case OFPTYPE_FEATURES_REPLY:
+    case OFPTYPE_GET_CONFIG_REPLY:
+    case OFPTYPE_PORT_DESC_STATS_REPLY:
+    case OFPTYPE_FLOW_STATS_REPLY:
+    case OFPTYPE_BUNDLE_CONTROL:
+    case OFPTYPE_BARRIER_REPLY:
+        req = ofg_sw_find_request(sw, oh->xid);
+        if (req && req->handler(sw, req, oh, type)) {
+            ofg_sw_end_request(sw, req, NULL);
+        }
+        /* A reply to no request of ours (a late answer to an earlier
+         * connection's request) is ignored. */
+        break;
+
     case OFPTYPE_HELLO:
     case OFPTYPE_ECHO_REPLY:
-    case OFPTYPE_BUNDLE_CONTROL:
     case OFPTYPE_PACKET_IN:
     case OFPTYPE_FLOW_REMOVED:
     default:
-        /* Nothing to do: hello and echo replies are rconn's business, a
-         * bundle's commit reply is followed by our barrier, and nothing
-         * ofguard installs sends packets to the controller. */
+        /* Nothing to do: hello and echo replies are rconn's business, and
+         * nothing ofguard installs sends packets to the controller. */
         break;
     }
 }
 
 static void
-ofg_sw_recv_features(struct ofg_sw *sw, const struct ofp_header *oh)
+ofg_sw_recv_port_status(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    struct ofputil_port_status ps;
+    enum ofperr error = ofputil_decode_port_status(oh, &ps);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: bad port status: %s", ofg_sw_name(sw),
+                     ofperr_to_string(error));
+        return;
+    }
+
+    const char *name = ps.desc.name;
+    unsigned int number = ofp_to_u16(ps.desc.port_no);
+    struct simap_node *node = simap_find(&sw->ports, name);
+    const char *what;
+    if (ps.reason == OFPPR_DELETE) {
+        if (!node || node->data != number) {
+            return;
+        }
+        simap_delete(&sw->ports, node);
+        what = "removed";
+    } else {
+        if (node && node->data == number) {
+            return;             /* Only its state changed. */
+        }
+        what = node ? "renumbered" : "added";
+        /* A port number belongs to one port at a time: a renumbered port
+         * frees its old number, which another port may now have. */
+        struct simap_node *other, *next;
+        SIMAP_FOR_EACH_SAFE (other, next, &sw->ports) {
+            if (other->data == number) {
+                simap_delete(&sw->ports, other);
+            }
+        }
+        simap_put(&sw->ports, name, number);
+    }
+    VLOG_INFO("%s: port %s %s (OpenFlow port %u)", ofg_sw_name(sw), name,
+              what, number);
+
+    if (sw->state >= S_IDLE) {
+        ofg_sw_update_desired(sw, sw->config, false);
+    }
+    /* Before S_IDLE, the full compile after the dump sees the new ports. */
+}
+
+/* An error from the switch: about a flow of the round in flight (found by
+ * its xid), about one of ofguard's requests, or about nothing ofguard
+ * waits for. */
+static void
+ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    enum ofperr error = ofperr_decode_msg(oh, NULL);
+    const char *error_name = error ? ofperr_to_string(error) : "unknown";
+    struct ofg_bundle *r = &sw->round;
+    size_t index = (r->changes.flows
+                    ? ofg_round_find_xid(&r->changes, ntohl(oh->xid))
+                    : SIZE_MAX);
+
+    if (index != SIZE_MAX) {
+        struct ofputil_port_map map;
+        ofg_sw_port_map(sw, &map);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofg_flow_format(r->changes.flows[index], &map, &s);
+        ofg_sw_set_error(sw, "%s refused %s: %s", error_name,
+                         index < r->changes.n_deletes ? "delete" : "add",
+                         ds_cstr(&s));
+        ds_destroy(&s);
+        ofputil_port_map_destroy(&map);
+        r->failed = true;
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        return;
+    }
+
+    struct ofg_request *req = ofg_sw_find_request(sw, oh->xid);
+    if (!req) {
+        /* A late answer to an earlier connection's request, or a confused
+         * switch: noted, not acted on. */
+        VLOG_WARN_RL(&rl, "%s: ignoring error %s with unknown xid %#"PRIx32,
+                     ofg_sw_name(sw), error_name, ntohl(oh->xid));
+        return;
+    }
+    if (req->handler(sw, req, oh, OFPTYPE_ERROR)) {
+        ofg_sw_end_request(sw, req, error_name);
+    }
+}
+
+/* The datapath ID, then the fragment handling and the port list. */
+static bool
+recv_features(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+              const struct ofp_header *oh, enum ofptype type)
 {
     struct ofputil_switch_features features;
     struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    enum ofperr error = ofputil_pull_switch_features(&b, &features);
+    enum ofperr error = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                         : ofputil_pull_switch_features(&b, &features));
     if (error) {
-        ofg_sw_set_error(sw, "bad features reply: %s",
-                         ofperr_to_string(error));
+        ofg_sw_set_error(sw, "%s features: %s",
+                         type == OFPTYPE_ERROR ? "switch refused to send its"
+                         : "bad", ofperr_to_string(error));
         VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
         rconn_reconnect(sw->rconn);
-        return;
+        return true;
     }
 
     sw->has_dpid = true;
@@ -534,21 +674,24 @@ ofg_sw_recv_features(struct ofg_sw *sw, const struct ofp_header *oh)
         .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
     };
     ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
-    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
-                                      OFG_OFP_VERSION, 0);
-    sw->config_xid = ((struct ofp_header *) msg->data)->xid;
-    ofg_sw_send(sw, msg);
+    ofg_sw_request(sw, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
+                                    OFG_OFP_VERSION, 0), recv_config);
 
-    msg = ofputil_encode_port_desc_stats_request(OFG_OFP_VERSION, OFPP_ANY);
-    sw->ports_xid = ((struct ofp_header *) msg->data)->xid;
-    ofg_sw_send(sw, msg);
-    simap_clear(&sw->ports);
+    simap_clear(&sw->new_ports);
+    ofg_sw_request(sw, ofputil_encode_port_desc_stats_request(
+                       OFG_OFP_VERSION, OFPP_ANY), recv_ports);
     sw->state = S_PORTS;
+    return true;
 }
 
-static void
-ofg_sw_recv_config(struct ofg_sw *sw, const struct ofp_header *oh)
+static bool
+recv_config(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+            const struct ofp_header *oh, enum ofptype type)
 {
+    if (type == OFPTYPE_ERROR) {
+        /* Not needed to go on: status shows "frags=unknown". */
+        return true;
+    }
     struct ofputil_switch_config sc;
     ofputil_decode_get_config_reply(oh, &sc);
     sw->frag_handling = sc.frag;
@@ -561,163 +704,131 @@ ofg_sw_recv_config(struct ofg_sw *sw, const struct ofp_header *oh)
                          "dropped", ofputil_frag_handling_to_string(sc.frag));
         VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
     }
+    return true;
 }
 
-static void
-ofg_sw_recv_ports(struct ofg_sw *sw, const struct ofp_header *oh)
+/* The port list, in one or more parts.  A list ofguard cannot read whole
+ * is one it cannot place containers by: it starts over. */
+static bool
+recv_ports(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+           const struct ofp_header *oh, enum ofptype type)
 {
+    if (type == OFPTYPE_ERROR) {
+        ofg_sw_set_error(sw, "switch refused to list its ports: %s",
+                         ofperr_to_string(ofperr_decode_msg(oh, NULL)));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return true;
+    }
+
     struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
     ofpraw_pull_assert(&b);
     for (;;) {
         struct ofputil_phy_port pp;
         int retval = ofputil_pull_phy_port(oh->version, &b, &pp);
-        if (retval) {
-            if (retval != EOF) {
-                VLOG_WARN_RL(&rl, "%s: bad port description: %s",
-                             ofg_sw_name(sw), ofperr_to_string(retval));
-            }
+        if (retval == EOF) {
             break;
+        } else if (retval) {
+            ofg_sw_set_error(sw, "bad port description: %s",
+                             ofperr_to_string(retval));
+            VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+            ofg_sw_restart(sw);
+            return true;
         }
-        simap_put(&sw->ports, pp.name, ofp_to_u16(pp.port_no));
+        simap_put(&sw->new_ports, pp.name, ofp_to_u16(pp.port_no));
     }
-    if (!(ofpmp_flags(oh) & OFPSF_REPLY_MORE)) {
-        ofg_sw_update_port_map(sw);
-        ofg_sw_send_dump(sw);
+    if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
+        return false;
     }
-}
-
-static void
-ofg_sw_recv_port_status(struct ofg_sw *sw, const struct ofp_header *oh)
-{
-    struct ofputil_port_status ps;
-    enum ofperr error = ofputil_decode_port_status(oh, &ps);
-    if (error) {
-        VLOG_WARN_RL(&rl, "%s: bad port status: %s", ofg_sw_name(sw),
-                     ofperr_to_string(error));
-        return;
-    }
-
-    const char *name = ps.desc.name;
-    struct simap_node *node = simap_find(&sw->ports, name);
-    if (ps.reason == OFPPR_DELETE) {
-        if (!node || node->data != ofp_to_u16(ps.desc.port_no)) {
-            return;
-        }
-        simap_delete(&sw->ports, node);
-    } else {
-        if (node && node->data == ofp_to_u16(ps.desc.port_no)) {
-            return;             /* Only its state changed. */
-        }
-        /* A port number belongs to one port at a time: a renumbered port
-         * frees its old number, which another port may now have. */
-        struct simap_node *other, *next;
-        SIMAP_FOR_EACH_SAFE (other, next, &sw->ports) {
-            if (other->data == ofp_to_u16(ps.desc.port_no)) {
-                simap_delete(&sw->ports, other);
-            }
-        }
-        simap_put(&sw->ports, name, ofp_to_u16(ps.desc.port_no));
-    }
-    VLOG_INFO("%s: port %s %s (OpenFlow port %"PRIu16")", ofg_sw_name(sw),
-              name, ps.reason == OFPPR_DELETE ? "removed" : "added",
-              ofp_to_u16(ps.desc.port_no));
-
-    ofg_sw_update_port_map(sw);
-    if (sw->state >= S_IDLE) {
-        ofg_sw_refresh(sw, sw->config);
-    }
-    /* Before S_IDLE, the full compile after the dump sees the new ports. */
+    simap_swap(&sw->ports, &sw->new_ports);
+    simap_clear(&sw->new_ports);
+    ofg_sw_send_dump(sw);
+    return true;
 }
 
 /* Reads ofguard's flows (and only them) from the switch. */
 static void
 ofg_sw_send_dump(struct ofg_sw *sw)
 {
-    struct ofpbuf *msg = ofg_encode_flow_stats_request(OFG_COOKIE_TAG,
-                                                       OFG_COOKIE_TAG_MASK);
-    sw->dump_xid = ((struct ofp_header *) msg->data)->xid;
     ofg_flow_table_clear(&sw->installed);
-    ofg_sw_send(sw, msg);
+    ofg_sw_request(sw, ofg_encode_flow_stats_request(OFG_COOKIE_TAG,
+                                                     OFG_COOKIE_TAG_MASK),
+                   recv_dump);
     sw->state = S_DUMP;
 }
 
 static void
-ofg_sw_recv_flows(struct ofg_sw *sw, const struct ofp_header *oh)
+add_installed(const struct ofputil_flow_stats *fs, void *sw_)
 {
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        ofpbuf_clear(&ofpacts);
-        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
-                                                     &ofpacts);
-        if (retval) {
-            if (retval != EOF) {
-                /* A flow we cannot read is one we cannot diff: reading
-                 * again later is the safe answer. */
-                ofg_sw_set_error(sw, "bad flow stats reply: %s",
-                                 ofperr_to_string(retval));
-                VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw),
-                             sw->last_error);
-                ofpbuf_uninit(&ofpacts);
-                ofg_sw_round_failed(sw);
-                return;
-            }
-            break;
-        }
-        struct ofg_flow *flow = ofg_flow_create(fs.table_id, fs.priority,
-                                                &fs.match, ntohll(fs.cookie),
-                                                fs.ofpacts, fs.ofpacts_len);
-        if (ofg_flow_table_insert(&sw->installed, flow)) {
-            ofg_flow_destroy(flow);
-        }
-    }
-    ofpbuf_uninit(&ofpacts);
-
-    if (!(ofpmp_flags(oh) & OFPSF_REPLY_MORE)) {
-        VLOG_INFO("%s: switch has %"PRIuSIZE" ofguard flows",
-                  ofg_sw_name(sw), ofg_flow_table_count(&sw->installed));
-        ofg_sw_compile_all(sw);
-        sw->state = S_IDLE;
-        ofg_sw_start_round(sw);
+    struct ofg_sw *sw = sw_;
+    struct ofg_flow *flow = ofg_flow_create(fs->table_id, fs->priority,
+                                            &fs->match, ntohll(fs->cookie),
+                                            fs->ofpacts, fs->ofpacts_len);
+    if (ofg_flow_table_insert(&sw->installed, flow)) {
+        ofg_flow_destroy(flow);
     }
 }
 
-static void
-ofg_sw_recv_query(struct ofg_sw *sw, struct ofg_query *q,
-                  const struct ofp_header *oh)
+/* ofguard's flows as the switch has them, in one or more parts; then the
+ * desired flows are computed and the first round can start. */
+static bool
+recv_dump(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+          const struct ofp_header *oh, enum ofptype type)
 {
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    const char *error = NULL;
-
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        ofpbuf_clear(&ofpacts);
-        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
-                                                     &ofpacts);
-        if (retval) {
-            if (retval != EOF) {
-                error = "bad flow stats reply";
-            }
-            break;
-        }
-        ds_put_char(&q->flows, ' ');
-        ofputil_flow_stats_format(&q->flows, &fs, &sw->port_map, NULL,
-                                  true);
-        ds_put_char(&q->flows, '\n');
+    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                  : ofg_pull_flow_stats(oh, add_installed, sw));
+    if (retval) {
+        /* A flow we cannot read is one we cannot diff: reading again later
+         * is the safe answer. */
+        ofg_sw_set_error(sw, "%s flows: %s",
+                         type == OFPTYPE_ERROR ? "switch refused to list its"
+                         : "bad reply listing", ofperr_to_string(retval));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return true;
     }
-    ofpbuf_uninit(&ofpacts);
-
-    if (error || !(ofpmp_flags(oh) & OFPSF_REPLY_MORE)) {
-        ovs_list_remove(&q->list_node);
-        q->cb(ofg_sw_name(sw), ds_cstr(&q->flows), error, q->aux);
-        ds_destroy(&q->flows);
-        free(q);
+    if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
+        return false;
     }
+    VLOG_INFO("%s: switch has %"PRIuSIZE" ofguard flows", ofg_sw_name(sw),
+              ofg_flow_table_count(&sw->installed));
+    ofg_sw_update_desired(sw, sw->config, true);
+    sw->state = S_IDLE;
+    return true;
+}
+
+static void
+add_query_line(const struct ofputil_flow_stats *fs, void *ctx_)
+{
+    struct { struct ds *s; const struct ofputil_port_map *map; } *ctx = ctx_;
+    ds_put_char(ctx->s, ' ');
+    ofputil_flow_stats_format(ctx->s, fs, ctx->map, NULL, true);
+    ds_put_char(ctx->s, '\n');
+}
+
+/* A "flows" query's answer, in one or more parts, or the switch's refusal:
+ * either way the query ends with it. */
+static bool
+recv_query(struct ofg_sw *sw, struct ofg_request *req,
+           const struct ofp_header *oh, enum ofptype type)
+{
+    if (type == OFPTYPE_ERROR) {
+        return true;            /* ofg_sw_end_request() reports it. */
+    }
+    struct ofputil_port_map map;
+    ofg_sw_port_map(sw, &map);
+    struct { struct ds *s; const struct ofputil_port_map *map; } ctx = {
+        &req->query->flows, &map
+    };
+    int retval = ofg_pull_flow_stats(oh, add_query_line, &ctx);
+    ofputil_port_map_destroy(&map);
+    if (retval) {
+        /* Ended here, with its error; "false" keeps the caller from ending
+         * it again. */
+        ofg_sw_end_request(sw, req, "bad flow stats reply");
+        return false;
+    }
+    return !(ofpmp_flags(oh) & OFPSF_REPLY_MORE);
 }
 
 /* Starts an update round with every change that is due, or does nothing if
@@ -727,29 +838,15 @@ ofg_sw_start_round(struct ofg_sw *sw)
 {
     struct ofg_flow_changes changes;
     ofg_flow_changes_init(&changes);
-    if (sw->all_dirty) {
-        ofg_flow_table_diff(&sw->desired, &sw->installed, &changes);
-    } else {
-        size_t n = hmap_count(&sw->dirty), i = 0;
-        uint64_t *cookies = xmalloc(n * sizeof *cookies);
-        struct ofg_dirty *d;
-        HMAP_FOR_EACH (d, node, &sw->dirty) {
-            cookies[i++] = d->cookie;
-        }
-        ofg_flow_table_diff_groups(&sw->desired, &sw->installed,
-                                   cookies, n, &changes);
-        free(cookies);
-    }
-    ofg_sw_clear_dirty(sw);
-
-    if (!changes.n_deletes && !changes.n_adds) {
+    ofg_desired_take_changes(&sw->desired, &sw->installed, &changes);
+    size_t n = changes.n_deletes + changes.n_adds;
+    if (!n) {
         ofg_flow_changes_destroy(&changes);
         return;
     }
 
     /* Flow mods' xids stay in the upper half, apart from the xids that
      * other requests get: a round that would wrap past 2^32 starts over. */
-    size_t n = changes.n_deletes + changes.n_adds;
     if (sw->next_xid < 0x80000000 || UINT32_MAX - sw->next_xid < n) {
         sw->next_xid = 0x80000000;
     }
@@ -758,342 +855,252 @@ ofg_sw_start_round(struct ofg_sw *sw)
     ofg_flow_changes_destroy(&changes);
     sw->next_xid += n;
     r->bundle_id = sw->next_bundle_id++;
+    r->n_sent = 0;
     r->failed = false;
 
-    struct ofputil_bundle_ctrl_msg bc = {
-        .bundle_id = r->bundle_id,
-        .type = OFPBCT_OPEN_REQUEST,
-        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
-    };
-    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(OFG_OFP_VERSION,
-                                                            &bc);
-    r->open_xid = ((struct ofp_header *) msg->data)->xid;
-    ofg_sw_send(sw, msg);
-
-    for (size_t i = 0; i < r->changes.n_flows; i++) {
-        const struct ofg_flow *flow = r->changes.flows[i];
-        bool delete = i < r->changes.n_deletes;
-        struct ofputil_flow_mod fm = {
-            .match = flow->match,
-            .priority = flow->priority,
-            .table_id = flow->table_id,
-            .buffer_id = UINT32_MAX,
-            .out_port = OFPP_ANY,
-            .out_group = OFPG_ANY,
-        };
-        if (delete) {
-            /* The cookie match keeps a delete from ever touching a flow
-             * that is not ofguard's. */
-            fm.command = OFPFC_DELETE_STRICT;
-            fm.cookie = htonll(flow->cookie);
-            fm.cookie_mask = OVS_BE64_MAX;
-            fm.new_cookie = OVS_BE64_MAX;
-        } else {
-            fm.command = OFPFC_ADD;
-            fm.new_cookie = htonll(flow->cookie);
-            fm.ofpacts = flow->ofpacts;
-            fm.ofpacts_len = flow->ofpacts_len;
-        }
-        if (VLOG_IS_DBG_ENABLED()) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-            ofg_flow_format(flow, &sw->port_map, &s);
-            VLOG_DBG("%s: round %llu: %s %s", ofg_sw_name(sw),
-                     sw->n_rounds + 1, delete ? "delete" : "add",
-                     ds_cstr(&s));
-            ds_destroy(&s);
-        }
-        struct ofpbuf *fm_msg = ofputil_encode_flow_mod(&fm, OFG_PROTOCOL);
-        ((struct ofp_header *) fm_msg->data)->xid
-            = htonl(r->changes.base_xid + i);
-        ofpmsg_update_length(fm_msg);
-
-        struct ofputil_bundle_add_msg bam = {
-            .bundle_id = r->bundle_id,
-            .flags = bc.flags,
-            .msg = fm_msg->data,
-        };
-        ofg_sw_send(sw, ofputil_encode_bundle_add(OFG_OFP_VERSION, &bam));
-        ofpbuf_delete(fm_msg);
-    }
-
-    msg = ofputil_encode_barrier_request(OFG_OFP_VERSION);
-    r->barrier_xid = ((struct ofp_header *) msg->data)->xid;
-    ofg_sw_send(sw, msg);
-    sw->state = S_ADDING;
+    ofg_sw_send_bundle_ctrl(sw, OFPBCT_OPEN_REQUEST, recv_bundle_reply);
+    sw->state = S_SENDING;
     sw->n_rounds++;
     VLOG_INFO("%s: update round %llu: %"PRIuSIZE" deletes, %"PRIuSIZE
               " adds", ofg_sw_name(sw), sw->n_rounds, r->changes.n_deletes,
-              r->changes.n_flows - r->changes.n_deletes);
+              n - r->changes.n_deletes);
 }
 
+/* Adds flow mod 'index' of the round to the bundle. */
 static void
-ofg_sw_recv_barrier(struct ofg_sw *sw, const struct ofp_header *oh)
+ofg_sw_send_flow_mod(struct ofg_sw *sw, size_t index)
 {
-    struct ofg_bundle *r = &sw->round;
-    if (oh->xid != r->barrier_xid) {
-        return;
+    const struct ofg_bundle *r = &sw->round;
+    const struct ofg_flow *flow = r->changes.flows[index];
+    bool delete = index < r->changes.n_deletes;
+    struct ofputil_flow_mod fm = {
+        .match = flow->match,
+        .priority = flow->priority,
+        .table_id = flow->table_id,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    if (delete) {
+        /* The cookie match keeps a delete from ever touching a flow that is
+         * not ofguard's. */
+        fm.command = OFPFC_DELETE_STRICT;
+        fm.cookie = htonll(flow->cookie);
+        fm.cookie_mask = OVS_BE64_MAX;
+        fm.new_cookie = OVS_BE64_MAX;
+    } else {
+        fm.command = OFPFC_ADD;
+        fm.new_cookie = htonll(flow->cookie);
+        fm.ofpacts = flow->ofpacts;
+        fm.ofpacts_len = flow->ofpacts_len;
     }
-
-    if (sw->state == S_ADDING) {
-        struct ofputil_bundle_ctrl_msg bc = {
-            .bundle_id = r->bundle_id,
-            .type = (r->failed ? OFPBCT_DISCARD_REQUEST
-                     : OFPBCT_COMMIT_REQUEST),
-            .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
-        };
-        struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(
-            OFG_OFP_VERSION, &bc);
-        r->commit_xid = ((struct ofp_header *) msg->data)->xid;
-        ofg_sw_send(sw, msg);
-        if (r->failed) {
-            ofg_sw_round_failed(sw);
-            return;
-        }
-        msg = ofputil_encode_barrier_request(OFG_OFP_VERSION);
-        r->barrier_xid = ((struct ofp_header *) msg->data)->xid;
-        ofg_sw_send(sw, msg);
-        sw->state = S_COMMITTING;
-    } else if (sw->state == S_COMMITTING) {
-        if (r->failed) {
-            ofg_sw_round_failed(sw);
-            return;
-        }
-        /* The switch has the round's flows now. */
-        ofg_round_apply(&r->changes, &sw->installed);
-        ofg_sw_round_clear(sw);
-        sw->backoff = 0;
-        sw->state = S_IDLE;
-        VLOG_INFO("%s: in sync, %"PRIuSIZE" flows", ofg_sw_name(sw),
-                  ofg_flow_table_count(&sw->installed));
-    }
-}
-
-static void
-ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
-{
-    struct ofpbuf payload;
-    enum ofperr error = ofperr_decode_msg(oh, &payload);
-    const char *error_name = error ? ofperr_to_string(error) : "unknown";
-    struct ofg_bundle *r = &sw->round;
-    size_t index = (r->changes.flows
-                    ? ofg_round_find_xid(&r->changes, ntohl(oh->xid))
-                    : SIZE_MAX);
-
-    if (index != SIZE_MAX) {
-        const struct ofg_flow *flow = r->changes.flows[index];
+    if (VLOG_IS_DBG_ENABLED()) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        ofg_flow_format(flow, &sw->port_map, &s);
-        ofg_sw_set_error(sw, "%s refused %s: %s", error_name,
-                         index < r->changes.n_deletes ? "delete" : "add",
-                         ds_cstr(&s));
+        ofg_flow_format(flow, NULL, &s);
+        VLOG_DBG("%s: round %llu: %s %s", ofg_sw_name(sw), sw->n_rounds,
+                 delete ? "delete" : "add", ds_cstr(&s));
         ds_destroy(&s);
-        r->failed = true;
-    } else if (r->changes.flows && (oh->xid == r->open_xid
-                            || oh->xid == r->commit_xid)) {
+    }
+    struct ofpbuf *fm_msg = ofputil_encode_flow_mod(&fm, OFG_PROTOCOL);
+    ((struct ofp_header *) fm_msg->data)->xid
+        = htonl(r->changes.base_xid + index);
+    ofpmsg_update_length(fm_msg);
+
+    struct ofputil_bundle_add_msg bam = {
+        .bundle_id = r->bundle_id,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+        .msg = fm_msg->data,
+    };
+    ofg_sw_send(sw, ofputil_encode_bundle_add(OFG_OFP_VERSION, &bam));
+    ofpbuf_delete(fm_msg);
+}
+
+static void
+ofg_sw_send_bundle_ctrl(struct ofg_sw *sw,
+                        uint16_t type,
+                        ofg_reply_handler *handler)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = sw->round.bundle_id,
+        .type = type,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+    };
+    ofg_sw_request(sw, ofputil_encode_bundle_ctrl_request(OFG_OFP_VERSION,
+                                                          &bc), handler);
+}
+
+/* The replies to the bundle's open and commit requests: only a refusal
+ * matters (the barriers that follow say when to go on). */
+static bool
+recv_bundle_reply(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+                  const struct ofp_header *oh, enum ofptype type)
+{
+    struct ofg_bundle *r = &sw->round;
+    if (type == OFPTYPE_ERROR && r->changes.flows && !r->failed) {
         /* A refused flow also fails the commit; the flow's error, logged
          * first, is the one worth keeping. */
-        if (!r->failed) {
-            ofg_sw_set_error(sw, "bundle %s failed: %s",
-                             oh->xid == r->open_xid ? "open" : "commit",
-                             error_name);
-            r->failed = true;
-        }
-    } else if ((sw->state == S_FEATURES && oh->xid == sw->features_xid)
-               || (sw->state == S_PORTS && oh->xid == sw->ports_xid)
-               || (sw->state == S_DUMP && oh->xid == sw->dump_xid)) {
-        /* Without the answer we cannot go on; start over later. */
-        ofg_sw_set_error(sw, "switch refused a request: %s", error_name);
+        ofg_sw_set_error(sw, "bundle %s failed: %s",
+                         sw->state == S_COMMITTING ? "commit" : "open",
+                         ofperr_to_string(ofperr_decode_msg(oh, NULL)));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        r->failed = true;
+    }
+    return true;
+}
+
+/* The barrier after the bundle's last flow: every error about its flows
+ * has arrived.  Commit if there was none, discard otherwise. */
+static bool
+recv_checked(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+             const struct ofp_header *oh OVS_UNUSED, enum ofptype type)
+{
+    struct ofg_bundle *r = &sw->round;
+    if (type == OFPTYPE_ERROR) {
+        r->failed = true;
+    }
+    if (r->failed) {
+        ofg_sw_send_bundle_ctrl(sw, OFPBCT_DISCARD_REQUEST,
+                                recv_bundle_reply);
         ofg_sw_round_failed(sw);
-    } else {
-        /* Not about anything ofguard is waiting for (a late answer to an
-         * earlier connection's request, or a confused switch): noted, not
-         * acted on. */
-        VLOG_WARN_RL(&rl, "%s: ignoring error %s with unknown xid %#"PRIx32,
-                     ofg_sw_name(sw), error_name, ntohl(oh->xid));
-        if (error) {
-            ofpbuf_uninit(&payload);
-        }
-        return;
+        return true;
     }
-    VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
-    if (error) {
-        ofpbuf_uninit(&payload);
+    ofg_sw_send_bundle_ctrl(sw, OFPBCT_COMMIT_REQUEST, recv_bundle_reply);
+    ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
+                   recv_committed);
+    sw->state = S_COMMITTING;
+    return true;
+}
+
+/* The barrier after the commit: the switch has the round's flows. */
+static bool
+recv_committed(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+               const struct ofp_header *oh OVS_UNUSED, enum ofptype type)
+{
+    struct ofg_bundle *r = &sw->round;
+    if (type == OFPTYPE_ERROR || r->failed) {
+        ofg_sw_round_failed(sw);
+        return true;
     }
+    ofg_round_apply(&r->changes, &sw->installed);
+    ofg_round_destroy(&r->changes);
+    sw->backoff = 0;
+    sw->state = S_IDLE;
+    VLOG_INFO("%s: in sync, %"PRIuSIZE" flows", ofg_sw_name(sw),
+              ofg_flow_table_count(&sw->installed));
+    return true;
 }
 
 /* The round failed: nothing of it is on the switch (the bundle was
  * discarded or its commit refused), but ofguard may no longer know what the
- * switch has, so it reads the flows again after a backoff. */
+ * switch has, so it starts over after a backoff. */
 static void
 ofg_sw_round_failed(struct ofg_sw *sw)
 {
-    ofg_sw_round_clear(sw);
+    ofg_round_destroy(&sw->round.changes);
+    ofg_sw_restart(sw);
+}
+
+/* Starts over, reading the ports and flows again, after a backoff that
+ * doubles with each failure in a row. */
+static void
+ofg_sw_restart(struct ofg_sw *sw)
+{
     sw->backoff = (!sw->backoff ? OFG_BACKOFF_MIN
                    : MIN(sw->backoff * 2, OFG_BACKOFF_MAX));
     sw->resync_at = time_msec() + sw->backoff;
-    sw->all_dirty = true;
+    ofg_desired_mark_all_dirty(&sw->desired);
     sw->state = S_BACKOFF;
     VLOG_WARN_RL(&rl, "%s: will read flows again in %d ms",
                  ofg_sw_name(sw), sw->backoff);
 }
 
-static void
-ofg_sw_round_clear(struct ofg_sw *sw)
-{
-    struct ofg_bundle *r = &sw->round;
-    ofg_round_destroy(&r->changes);
-    memset(r, 0, sizeof *r);
-}
-
-/* Recomputes every desired flow (after a dump). */
-static void
-ofg_sw_compile_all(struct ofg_sw *sw)
-{
-    ofg_flow_table_clear(&sw->desired);
-    shash_clear_free_data(&sw->placed);
-    sw->n_net_cookies = 0;
-    ofg_flows_add_switch(sw->sw_config, &sw->port_map, &sw->desired);
-    ofg_sw_refresh(sw, sw->config);
-    ofg_sw_clear_dirty(sw);
-    sw->all_dirty = true;
-}
-
 /* Brings the desired flows in line with 'sw->config', which replaced 'old'
- * (the same, for a change of ports), touching only containers whose entry or
- * port changed. */
+ * (the same, for a change of ports), or, with 'all', recomputes them all
+ * (after a dump). */
 static void
-ofg_sw_refresh(struct ofg_sw *sw, const struct ofg_config *old)
+ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
+                      bool all)
 {
-    const struct ofg_config *new = sw->config;
-
-    /* The switch's own flows are few: recompute them every time. */
-    uint64_t sw_cookie = ofg_flows_switch_cookie();
-    ofg_flow_table_remove_group(&sw->desired, sw_cookie);
-    ofg_flows_add_switch(sw->sw_config, &sw->port_map, &sw->desired);
-    ofg_sw_mark_dirty(sw, sw_cookie);
-
-    /* First take out every container that left or changed, so that a
-     * container moving onto a port another container left finds it free. */
-    struct shash_node *node, *next;
-    SHASH_FOR_EACH_SAFE (node, next, &sw->placed) {
-        struct ofg_placement *p = node->data;
-        const struct ofg_container *nc
-            = ofg_config_find_container(new, node->name);
-        const struct ofg_container *oc
-            = ofg_config_find_container(old, node->name);
-        if (nc && oc && (oc == nc || ofg_container_equal(oc, nc))
-            && ofg_flows_container_port(nc, sw->sw_config, &sw->port_map)
-               == p->port) {
-            continue;
-        }
-        ofg_flow_table_remove_group(&sw->desired, p->cookie);
-        ofg_sw_mark_dirty(sw, p->cookie);
-        free(p);
-        shash_delete(&sw->placed, node);
+    struct svec refused = SVEC_EMPTY_INITIALIZER;
+    if (all) {
+        ofg_desired_compile(&sw->desired, sw->config, sw->sw_config,
+                            &sw->ports, &refused);
+    } else {
+        ofg_desired_update(&sw->desired, old, sw->config, sw->sw_config,
+                           &sw->ports, &refused);
     }
-
-    for (size_t i = 0; i < new->n_containers; i++) {
-        const struct ofg_container *c = &new->containers[i];
-        if (shash_find(&sw->placed, c->name)) {
-            continue;
-        }
-        ofp_port_t port = ofg_flows_container_port(c, sw->sw_config,
-                                                   &sw->port_map);
-        if (port == OFPP_NONE) {
-            continue;
-        }
-        if (!ofg_flows_add_container(c, port, &sw->desired)) {
-            VLOG_WARN_RL(&rl, "%s: container %s: its flows collide with "
-                         "another container's on port %s; not installed",
-                         ofg_sw_name(sw), c->name, c->port);
-            continue;
-        }
-        struct ofg_placement *p = xmalloc(sizeof *p);
-        p->port = port;
-        p->cookie = ofg_flows_container_cookie(c);
-        shash_add(&sw->placed, c->name, p);
-        ofg_sw_mark_dirty(sw, p->cookie);
-    }
-    ofg_sw_refresh_networks(sw);
-}
-
-/* Recomputes the flows of the networks that have containers on the switch.
- * They are few, so all of them are recomputed and diffed each time; only
- * those that changed are sent. */
-static void
-ofg_sw_refresh_networks(struct ofg_sw *sw)
-{
-    for (size_t i = 0; i < sw->n_net_cookies; i++) {
-        ofg_flow_table_remove_group(&sw->desired, sw->net_cookies[i]);
-        ofg_sw_mark_dirty(sw, sw->net_cookies[i]);
-    }
-    sw->n_net_cookies = 0;
-
-    const struct ofg_config *config = sw->config;
-    bool *used = xcalloc(config->n_networks + 1, sizeof *used);
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &sw->placed) {
+    for (size_t i = 0; i < refused.n; i++) {
         const struct ofg_container *c
-            = ofg_config_find_container(config, node->name);
-        used[c->network - config->networks] = true;
+            = ofg_config_find_container(sw->config, refused.names[i]);
+        VLOG_WARN_RL(&rl, "%s: container %s: its flows collide with "
+                     "another container's on port %s; not installed",
+                     ofg_sw_name(sw), c->name, c->port);
     }
-    sw->net_cookies = xrealloc(sw->net_cookies, (config->n_networks + 1)
-                                                * sizeof *sw->net_cookies);
-    for (size_t i = 0; i < config->n_networks; i++) {
-        if (used[i]) {
-            const struct ofg_network *net = &config->networks[i];
-            uint64_t cookie = ofg_flows_network_cookie(net);
-            ofg_flows_add_network(net, &sw->desired);
-            ofg_sw_mark_dirty(sw, cookie);
-            sw->net_cookies[sw->n_net_cookies++] = cookie;
+    svec_destroy(&refused);
+}
+
+/* Requests. */
+
+/* Sends 'msg' and registers 'handler' for its replies; returns the request,
+ * which lives until the handler says it is done. */
+static struct ofg_request *
+ofg_sw_request(struct ofg_sw *sw, struct ofpbuf *msg,
+               ofg_reply_handler *handler)
+{
+    struct ofg_request *req = xzalloc(sizeof *req);
+    req->xid = ((struct ofp_header *) msg->data)->xid;
+    req->handler = handler;
+    hmap_insert(&sw->requests, &req->node, hash_int(ntohl(req->xid), 0));
+    ofg_sw_send(sw, msg);
+    return req;
+}
+
+static struct ofg_request *
+ofg_sw_find_request(const struct ofg_sw *sw, ovs_be32 xid)
+{
+    struct ofg_request *req;
+    HMAP_FOR_EACH_WITH_HASH (req, node, hash_int(ntohl(xid), 0),
+                             &sw->requests) {
+        if (req->xid == xid) {
+            return req;
         }
     }
-    free(used);
+    return NULL;
+}
+
+/* Forgets 'req'.  A "flows" query still attached gets its answer: the
+ * flows, or 'error' if nonnull. */
+static void
+ofg_sw_end_request(struct ofg_sw *sw, struct ofg_request *req,
+                   const char *error)
+{
+    struct ofg_query *q = req->query;
+    if (q) {
+        q->cb(ofg_sw_name(sw), ds_cstr(&q->flows), error, q->aux);
+        ds_destroy(&q->flows);
+        free(q);
+    }
+    hmap_remove(&sw->requests, &req->node);
+    free(req);
 }
 
 static void
-ofg_sw_mark_dirty(struct ofg_sw *sw, uint64_t cookie)
+ofg_sw_end_requests(struct ofg_sw *sw, const char *error)
 {
-    struct ofg_dirty *d;
-    uint32_t hash = hash_uint64(cookie);
-    HMAP_FOR_EACH_WITH_HASH (d, node, hash, &sw->dirty) {
-        if (d->cookie == cookie) {
-            return;
-        }
+    struct ofg_request *req, *next;
+    HMAP_FOR_EACH_SAFE (req, next, node, &sw->requests) {
+        ofg_sw_end_request(sw, req, error);
     }
-    d = xmalloc(sizeof *d);
-    d->cookie = cookie;
-    hmap_insert(&sw->dirty, &d->node, hash);
 }
 
-static void
-ofg_sw_clear_dirty(struct ofg_sw *sw)
-{
-    struct ofg_dirty *d;
-    HMAP_FOR_EACH_POP (d, node, &sw->dirty) {
-        free(d);
-    }
-    sw->all_dirty = false;
-}
-
-static void
-ofg_sw_update_port_map(struct ofg_sw *sw)
-{
-    ofputil_port_map_destroy(&sw->port_map);
-    ofputil_port_map_init(&sw->port_map);
-    struct simap_node *node;
-    SIMAP_FOR_EACH (node, &sw->ports) {
-        ofputil_port_map_put(&sw->port_map, u16_to_ofp(node->data),
-                             node->name);
-    }
-}
+/* Helpers. */
 
 static void
 ofg_sw_send(struct ofg_sw *sw, struct ofpbuf *msg)
 {
     /* On failure rconn_send() frees 'msg'; the reconnection that follows
      * resets the state machine. */
-    rconn_send(sw->rconn, msg, NULL);
+    rconn_send(sw->rconn, msg, sw->tx_counter);
 }
 
 static void
@@ -1106,21 +1113,46 @@ ofg_sw_set_error(struct ofg_sw *sw, const char *format, ...)
     va_end(args);
 }
 
-static void
-ofg_sw_fail_queries(struct ofg_sw *sw, const char *error)
-{
-    struct ofg_query *q;
-    LIST_FOR_EACH_POP (q, list_node, &sw->queries) {
-        q->cb(ofg_sw_name(sw), ds_cstr(&q->flows), error, q->aux);
-        ds_destroy(&q->flows);
-        free(q);
-    }
-}
-
 static const char *
 ofg_sw_name(const struct ofg_sw *sw)
 {
     return sw->sw_config ? sw->sw_config->name : rconn_get_name(sw->rconn);
+}
+
+/* Initializes 'map' to the switch's ports, for formatting flows with port
+ * names.  The caller must destroy it. */
+static void
+ofg_sw_port_map(const struct ofg_sw *sw, struct ofputil_port_map *map)
+{
+    ofputil_port_map_init(map);
+    struct simap_node *node;
+    SIMAP_FOR_EACH (node, &sw->ports) {
+        ofputil_port_map_put(map, u16_to_ofp(node->data), node->name);
+    }
+}
+
+/* Calls 'cb' for each flow of the flow stats reply 'oh'.  Returns 0, or the
+ * error that stopped decoding. */
+static int
+ofg_pull_flow_stats(const struct ofp_header *oh,
+                    void (*cb)(const struct ofputil_flow_stats *, void *aux),
+                    void *aux)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    int retval;
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        ofpbuf_clear(&ofpacts);
+        retval = ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts);
+        if (retval) {
+            break;
+        }
+        cb(&fs, aux);
+    }
+    ofpbuf_uninit(&ofpacts);
+    return retval == EOF ? 0 : retval;
 }
 
 /* A request for the flows, in every table, whose cookie matches 'cookie' in

@@ -25,18 +25,19 @@ struct vconn;
 /* Seconds of silence after which ofguard probes a switch, and then drops
  * it if the probe is not answered within as long again (0: never).  A switch
  * installing a large update can be silent for many seconds, so the default
- * (OFG_SW_PROBE_INTERVAL) is much longer than OpenFlow's usual 5 s. */
+ * is much longer than OpenFlow's usual 5 s. */
 #define OFG_SW_PROBE_INTERVAL 30
-void ofg_sw_set_probe_interval(int seconds);
 
 /* Creates a switch connection that dials 'target' and redials it whenever the
- * connection drops. */
+ * connection drops, probing it after 'probe_interval' seconds of silence. */
 struct ofg_sw *ofg_sw_create_active(const char *target,
-                                    const struct ofg_config *);
+                                    const struct ofg_config *,
+                                    int probe_interval);
 /* Creates a switch connection for 'vconn', accepted on a listener; once the
  * connection drops, ofg_sw_is_alive() returns false. */
 struct ofg_sw *ofg_sw_create_passive(struct vconn *,
-                                     const struct ofg_config *);
+                                     const struct ofg_config *,
+                                     int probe_interval);
 void ofg_sw_destroy(struct ofg_sw *);
 
 void ofg_sw_run(struct ofg_sw *);

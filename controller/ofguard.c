@@ -32,6 +32,7 @@
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "signals.h"
+#include "simap.h"
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
@@ -90,6 +91,9 @@ static unixctl_cb_func ofguard_flows;
 static enum { MODE_DAEMON, MODE_CHECK, MODE_COMPILE } mode = MODE_DAEMON;
 static const char *compile_switch;
 static const char *unixctl_path;
+
+/* Seconds of silence after which a switch is probed ("--probe-interval"). */
+static int probe_interval = OFG_SW_PROBE_INTERVAL;
 
 int
 main(int argc, char *argv[])
@@ -244,7 +248,8 @@ open_switches(const struct svec *listens, const struct svec *connects)
         listeners[n_listeners++] = pvconn;
     }
     for (size_t i = 0; i < connects->n; i++) {
-        add_switch(ofg_sw_create_active(connects->names[i], config));
+        add_switch(ofg_sw_create_active(connects->names[i], config,
+                                        probe_interval));
     }
 }
 
@@ -270,7 +275,7 @@ accept_switches(void)
             /* For pssl: the TLS handshake is still to come, so this is not
              * yet a switch ofguard trusts. */
             VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
-            add_switch(ofg_sw_create_passive(vconn, config));
+            add_switch(ofg_sw_create_passive(vconn, config, probe_interval));
         }
     }
 }
@@ -501,7 +506,7 @@ compile_main(const char *file, const char *switch_name, int argc,
         sw = &cfg->switches[0];
     }
 
-    struct ofputil_port_map ports = OFPUTIL_PORT_MAP_INITIALIZER(&ports);
+    struct simap ports = SIMAP_INITIALIZER(&ports);
     bool by_number = argc > 0;
     for (int i = 0; i < argc; i++) {
         char *name = xstrdup(argv[i]);
@@ -513,22 +518,21 @@ compile_main(const char *file, const char *switch_name, int argc,
                       "to %d", argv[i], ofp_to_u16(OFPP_MAX) - 1);
         }
         *eq = '\0';
-        ofputil_port_map_put(&ports, u16_to_ofp(number), name);
+        simap_put(&ports, name, number);
         free(name);
     }
     if (!by_number) {
         unsigned int next = 1;
         for (size_t i = 0; i < cfg->n_containers; i++) {
             const struct ofg_container *c = &cfg->containers[i];
-            if (ofputil_port_map_get_number(&ports, c->port) == OFPP_NONE) {
-                ofputil_port_map_put(&ports, u16_to_ofp(next++), c->port);
+            if (!simap_contains(&ports, c->port)) {
+                simap_put(&ports, c->port, next++);
             }
         }
         for (size_t i = 0; sw && i < sw->n_trusted_ports; i++) {
             const char *name = sw->trusted_ports[i];
-            if (strcmp(name, "LOCAL")
-                && ofputil_port_map_get_number(&ports, name) == OFPP_NONE) {
-                ofputil_port_map_put(&ports, u16_to_ofp(next++), name);
+            if (strcmp(name, "LOCAL") && !simap_contains(&ports, name)) {
+                simap_put(&ports, name, next++);
             }
         }
     }
@@ -537,12 +541,19 @@ compile_main(const char *file, const char *switch_name, int argc,
     ofg_flow_table_init(&flows);
     ofg_flows_compile(cfg, sw, &ports, &flows);
 
+    /* Port names in the output unless numbers were given. */
+    struct ofputil_port_map map = OFPUTIL_PORT_MAP_INITIALIZER(&map);
+    struct simap_node *node;
+    SIMAP_FOR_EACH (node, &ports) {
+        ofputil_port_map_put(&map, u16_to_ofp(node->data), node->name);
+    }
+
     /* Sorted output, so that a review or a diff of two runs is readable. */
     struct svec lines = SVEC_EMPTY_INITIALIZER;
     const struct ofg_flow *flow;
     HMAP_FOR_EACH (flow, node, &flows.flows) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        ofg_flow_format(flow, by_number ? NULL : &ports, &s);
+        ofg_flow_format(flow, by_number ? NULL : &map, &s);
         svec_add_nocopy(&lines, ds_steal_cstr(&s));
     }
     svec_sort(&lines);
@@ -551,7 +562,8 @@ compile_main(const char *file, const char *switch_name, int argc,
     }
     svec_destroy(&lines);
     ofg_flow_table_destroy(&flows);
-    ofputil_port_map_destroy(&ports);
+    ofputil_port_map_destroy(&map);
+    simap_destroy(&ports);
     ofg_config_destroy(cfg);
     return 0;
 }
@@ -639,7 +651,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
                 ovs_fatal(0, "--probe-interval=%s: expected 0 (off) or a "
                           "number of seconds, at least 5", optarg);
             }
-            ofg_sw_set_probe_interval(secs);
+            probe_interval = secs;
             break;
         }
 

@@ -18,6 +18,7 @@
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofpbuf.h"
 #include "packets.h"
+#include "simap.h"
 #include "util.h"
 
 /* Collects flows that carry one cookie: a container's, a network's or a
@@ -80,7 +81,7 @@ static void ofg_flows_add_switch_nd_unspecified(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_dest(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_deliver(struct ofg_flow_builder *,
                                          const struct ofg_switch *,
-                                         const struct ofputil_port_map *);
+                                         const struct simap *);
 
 static void ofg_match_icmp6_any(struct match *);
 static void ofg_match_icmp6(struct match *, uint8_t type);
@@ -127,14 +128,15 @@ ofg_flows_switch_cookie(void)
 ofp_port_t
 ofg_flows_container_port(const struct ofg_container *c,
                          const struct ofg_switch *sw,
-                         const struct ofputil_port_map *ports)
+                         const struct simap *ports)
 {
     /* A container pinned to a switch goes nowhere else, even to a switch
      * that happens to have a port of the same name. */
     if (c->switch_name && (!sw || strcmp(c->switch_name, sw->name))) {
         return OFPP_NONE;
     }
-    ofp_port_t port = ofputil_port_map_get_number(ports, c->port);
+    const struct simap_node *node = simap_find(ports, c->port);
+    ofp_port_t port = node ? u16_to_ofp(node->data) : OFPP_NONE;
     if (port == OFPP_NONE || ofp_to_u16(port) >= ofp_to_u16(OFPP_MAX)) {
         /* Reserved ports (LOCAL...) are never container ports. */
         return OFPP_NONE;
@@ -182,7 +184,7 @@ ofg_flows_add_network(const struct ofg_network *net,
 
 void
 ofg_flows_add_switch(const struct ofg_switch *sw,
-                     const struct ofputil_port_map *ports,
+                     const struct simap *ports,
                      struct ofg_flow_table *table)
 {
     struct ofg_flow_builder b;
@@ -212,7 +214,7 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
 
 void
 ofg_flows_compile(const struct ofg_config *config, const struct ofg_switch *sw,
-                  const struct ofputil_port_map *ports,
+                  const struct simap *ports,
                   struct ofg_flow_table *table)
 {
     bool *used = xcalloc(config->n_networks + 1, sizeof *used);
@@ -782,7 +784,7 @@ ofg_flows_add_switch_dest(struct ofg_flow_builder *b)
 static void
 ofg_flows_add_switch_deliver(struct ofg_flow_builder *b,
                              const struct ofg_switch *sw,
-                             const struct ofputil_port_map *ports)
+                             const struct simap *ports)
 {
     uint64_t stub[128 / 8], stub2[128 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
@@ -808,9 +810,9 @@ ofg_flows_add_switch_deliver(struct ofg_flow_builder *b,
         n_names = sw->n_trusted_ports;
     }
     for (size_t i = 0; i < n_names; i++) {
-        ofp_port_t port = (!strcmp(names[i], "LOCAL")
-                           ? OFPP_LOCAL
-                           : ofputil_port_map_get_number(ports, names[i]));
+        const struct simap_node *node = simap_find(ports, names[i]);
+        ofp_port_t port = (!strcmp(names[i], "LOCAL") ? OFPP_LOCAL
+                           : node ? u16_to_ofp(node->data) : OFPP_NONE);
         if (port == OFPP_NONE) {
             continue;
         }

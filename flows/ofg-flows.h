@@ -53,6 +53,7 @@ struct ofg_flow_table;
 struct ofg_network;
 struct ofg_switch;
 struct ofputil_port_map;
+struct simap;
 
 enum ofg_table {
     OFG_TABLE_CLASSIFY = 0,
@@ -96,10 +97,11 @@ uint64_t ofg_flows_switch_cookie(void);
 
 /* Returns the OpenFlow port of 'container' on a switch whose configuration
  * entry is 'sw' (NULL if the config does not list the switch) and whose
- * ports are 'ports', or OFPP_NONE if the container does not belong there. */
+ * ports are 'ports' (port name -> OpenFlow port number), or OFPP_NONE if the
+ * container does not belong there. */
 ofp_port_t ofg_flows_container_port(const struct ofg_container *,
                                     const struct ofg_switch *sw,
-                                    const struct ofputil_port_map *ports);
+                                    const struct simap *ports);
 
 /* Adds the flows of 'container', whose port is 'port', to 'flows'.
  * Returns false, adding nothing, if one of its flows is already in 'flows'
@@ -116,12 +118,12 @@ void ofg_flows_add_network(const struct ofg_network *,
 /* Adds a switch's own flows (table defaults, trusted ports, the guards
  * every container shares) to 'flows'. */
 void ofg_flows_add_switch(const struct ofg_switch *sw,
-                          const struct ofputil_port_map *ports,
+                          const struct simap *ports,
                           struct ofg_flow_table *flows);
 
 /* Adds every flow 'config' wants on a switch ('sw', 'ports' as above). */
 void ofg_flows_compile(const struct ofg_config *, const struct ofg_switch *sw,
-                       const struct ofputil_port_map *ports,
+                       const struct simap *ports,
                        struct ofg_flow_table *flows);
 
 /* Appends 'flow' to 's' in ovs-ofctl add-flows syntax, naming ports through

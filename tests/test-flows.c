@@ -14,11 +14,14 @@
 #include <string.h>
 #include "config/ofg-config.h"
 #include "flow.h"
+#include "flows/ofg-desired.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
 #include "flows/ofg-round.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
+#include "simap.h"
+#include "svec.h"
 #include "tests/ofg-test.h"
 #include "util.h"
 
@@ -55,13 +58,13 @@ parse(const char *vm2_ip)
 }
 
 static void
-make_ports(struct ofputil_port_map *ports)
+make_ports(struct simap *ports)
 {
-    ofputil_port_map_init(ports);
-    ofputil_port_map_put(ports, u16_to_ofp(1), "eth0");
-    ofputil_port_map_put(ports, u16_to_ofp(2), "p1");
-    ofputil_port_map_put(ports, u16_to_ofp(3), "p2");
-    ofputil_port_map_put(ports, u16_to_ofp(4), "p3");
+    simap_init(ports);
+    simap_put(ports, "eth0", 1);
+    simap_put(ports, "p1", 2);
+    simap_put(ports, "p2", 3);
+    simap_put(ports, "p3", 4);
 }
 
 /* Returns the flows of 'table' as sorted ovs-ofctl lines, one per line. */
@@ -87,7 +90,7 @@ static void
 test_compile(void)
 {
     struct ofg_config *cfg = parse("10.10.20.20");
-    struct ofputil_port_map ports;
+    struct simap ports;
     make_ports(&ports);
     struct ofg_flow_table table;
     ofg_flow_table_init(&table);
@@ -161,7 +164,7 @@ test_compile(void)
 
     free(flows);
     ofg_flow_table_destroy(&table);
-    ofputil_port_map_destroy(&ports);
+    simap_destroy(&ports);
     ofg_config_destroy(cfg);
     ofg_test_finish("compile: flow layout");
 }
@@ -170,7 +173,7 @@ static void
 test_placement(void)
 {
     struct ofg_config *cfg = parse("10.10.20.20");
-    struct ofputil_port_map ports;
+    struct simap ports;
     make_ports(&ports);
 
     const struct ofg_container *db1 = ofg_config_find_container(cfg, "db1");
@@ -182,10 +185,9 @@ test_placement(void)
     /* vm1 is not pinned: any switch with its port. */
     CHECK(ofg_flows_container_port(vm1, NULL, &ports) == u16_to_ofp(2));
 
-    struct ofputil_port_map empty;
-    ofputil_port_map_init(&empty);
+    struct simap empty = SIMAP_INITIALIZER(&empty);
     CHECK(ofg_flows_container_port(vm1, NULL, &empty) == OFPP_NONE);
-    ofputil_port_map_destroy(&empty);
+    simap_destroy(&empty);
 
     /* Two containers on one port: the second is refused whole. */
     struct ofg_flow_table table;
@@ -199,7 +201,7 @@ test_placement(void)
                                      ofg_flows_container_cookie(vm2)));
 
     ofg_flow_table_destroy(&table);
-    ofputil_port_map_destroy(&ports);
+    simap_destroy(&ports);
     ofg_config_destroy(cfg);
     ofg_test_finish("placement and collisions");
 }
@@ -209,7 +211,7 @@ test_diff(void)
 {
     struct ofg_config *a = parse("10.10.20.20");
     struct ofg_config *b = parse("10.10.20.21");
-    struct ofputil_port_map ports;
+    struct simap ports;
     make_ports(&ports);
     const struct ofg_switch *sw = ofg_config_find_switch(a, "host1");
 
@@ -279,7 +281,7 @@ test_diff(void)
 
     ofg_flow_table_destroy(&desired);
     ofg_flow_table_destroy(&installed);
-    ofputil_port_map_destroy(&ports);
+    simap_destroy(&ports);
     ofg_config_destroy(a);
     ofg_config_destroy(b);
     ofg_test_finish("diff: cold start, in sync, one container changed, removed");
@@ -421,6 +423,96 @@ test_round(void)
     ofg_test_finish("round: order, xids across 2^32, apply");
 }
 
+/* Takes the changes 'd' has for 'installed', applies them and returns how
+ * many deletes and adds there were, as "D/A". */
+static char *
+take_and_apply(struct ofg_desired *d, struct ofg_flow_table *installed)
+{
+    struct ofg_flow_changes ch;
+    ofg_flow_changes_init(&ch);
+    ofg_desired_take_changes(d, installed, &ch);
+    char *s = xasprintf("%"PRIuSIZE"/%"PRIuSIZE, ch.n_deletes, ch.n_adds);
+    ofg_flow_table_apply(installed, &ch);
+    ofg_flow_changes_destroy(&ch);
+    return s;
+}
+
+static void
+test_desired(void)
+{
+    struct ofg_config *a = parse("10.10.20.20");
+    struct ofg_config *b = parse("10.10.20.21");
+    const struct ofg_switch *sw = ofg_config_find_switch(a, "host1");
+    struct simap ports;
+    make_ports(&ports);
+    struct svec refused = SVEC_EMPTY_INITIALIZER;
+    struct ofg_flow_table installed;
+    ofg_flow_table_init(&installed);
+    struct ofg_desired d;
+    ofg_desired_init(&d);
+
+    /* Everything: the same flows as ofg_flows_compile(). */
+    ofg_desired_compile(&d, a, sw, &ports, &refused);
+    struct ofg_flow_table all;
+    ofg_flow_table_init(&all);
+    ofg_flows_compile(a, sw, &ports, &all);
+    CHECK(ofg_flow_table_count(&d.flows) == ofg_flow_table_count(&all));
+    CHECK(ofg_desired_n_containers(&d) == 3 && refused.n == 0);
+    CHECK(ofg_desired_is_dirty(&d));
+    char *r = take_and_apply(&d, &installed);
+    char *want = xasprintf("0/%"PRIuSIZE, ofg_flow_table_count(&all));
+    CHECK(!strcmp(r, want));
+    free(want);
+    free(r);
+    CHECK(!ofg_desired_is_dirty(&d));
+
+    /* vm2 changes its address: 2 deletes, 2 adds, nothing else. */
+    ofg_desired_update(&d, a, b, ofg_config_find_switch(b, "host1"), &ports,
+                       &refused);
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "2/2"));
+    free(r);
+
+    /* p3 (db1, the db network's only container) goes: its flows and the db
+     * network's go with it. */
+    simap_find_and_delete(&ports, "p3");
+    ofg_desired_update(&d, b, b, ofg_config_find_switch(b, "host1"), &ports,
+                       &refused);
+    const struct ofg_container *db1 = ofg_config_find_container(b, "db1");
+    CHECK(!ofg_desired_find(&d, "db1"));
+    CHECK(!ofg_flow_table_find_group(&d.flows,
+                                     ofg_flows_container_cookie(db1)));
+    CHECK(!ofg_flow_table_find_group(&d.flows,
+                                     ofg_flows_network_cookie(db1->network)));
+    /* 5 flows of db1's own (one IPv4 address), 3 of its network's. */
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "8/0"));
+    free(r);
+
+    /* vm2 moves onto p1, vm1's port: refused whole, vm1 keeps it. */
+    simap_put(&ports, "p2", 2);
+    simap_find_and_delete(&ports, "p1");
+    ofg_desired_update(&d, b, b, ofg_config_find_switch(b, "host1"), &ports,
+                       &refused);
+    CHECK(!ofg_desired_find(&d, "vm1"));
+    CHECK(ofg_desired_find(&d, "vm2")
+          && ofg_desired_find(&d, "vm2")->port == u16_to_ofp(2));
+    simap_put(&ports, "p1", 2);
+    ofg_desired_compile(&d, b, ofg_config_find_switch(b, "host1"), &ports,
+                        &refused);
+    CHECK(refused.n == 1);
+
+    svec_destroy(&refused);
+    ofg_desired_destroy(&d);
+    ofg_flow_table_destroy(&all);
+    ofg_flow_table_destroy(&installed);
+    simap_destroy(&ports);
+    ofg_config_destroy(a);
+    ofg_config_destroy(b);
+    ofg_test_finish("desired flows: compile, one container changed, a "
+                    "port gone, two containers on one port");
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -431,5 +523,6 @@ main(int argc OVS_UNUSED, char *argv[])
     test_flow_counts();
     test_cookie_move();
     test_round();
+    test_desired();
     return ofg_test_summary();
 }
