@@ -155,6 +155,8 @@ static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
 static void ofg_sw_recv_error(struct ofg_sw *, const struct ofp_header *);
+static void ofg_sw_bad_reply(struct ofg_sw *, struct ofg_request *,
+                             const struct ofp_header *);
 static ofg_reply_handler recv_features;
 static ofg_reply_handler recv_config;
 static ofg_reply_handler recv_ports;
@@ -506,14 +508,21 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
     const struct ofp_header *oh = msg->data;
     enum ofptype type;
 
+    struct ofg_request *req;
     if (ofptype_decode(&type, oh)) {
-        VLOG_WARN_RL(&rl, "%s: received a message that cannot be decoded "
-                     "(OpenFlow type %"PRIu8"); ignoring it",
-                     ofg_sw_name(sw), oh->type);
+        req = ofg_sw_find_request(sw, oh->xid);
+        if (req) {
+            /* The reply to one of our requests, which would otherwise wait
+             * for good. */
+            ofg_sw_bad_reply(sw, req, oh);
+        } else {
+            VLOG_WARN_RL(&rl, "%s: received a message that cannot be "
+                         "decoded (OpenFlow type %"PRIu8"); ignoring it",
+                         ofg_sw_name(sw), oh->type);
+        }
         return;
     }
 
-    struct ofg_request *req;
     switch (type) {
     case OFPTYPE_ECHO_REQUEST:
         ofg_sw_send(sw, ofputil_encode_echo_reply(oh));
@@ -595,6 +604,23 @@ ofg_sw_recv_port_status(struct ofg_sw *sw, const struct ofp_header *oh)
         ofg_sw_update_desired(sw, sw->config, false);
     }
     /* Before S_IDLE, the full compile after the dump sees the new ports. */
+}
+
+/* A reply to 'req' that does not decode: a "flows" query ends with an
+ * error; any other request means ofguard no longer knows where it stands
+ * with the switch, so it starts over. */
+static void
+ofg_sw_bad_reply(struct ofg_sw *sw, struct ofg_request *req,
+                 const struct ofp_header *oh)
+{
+    bool query = req->query != NULL;
+    ofg_sw_end_request(sw, req, "bad reply from the switch");
+    if (!query) {
+        ofg_sw_set_error(sw, "bad reply to a request (OpenFlow type %"PRIu8
+                         ")", oh->type);
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+    }
 }
 
 /* An error from the switch: about a flow of the round in flight (found by
