@@ -10,7 +10,11 @@ that needs dozens of frames builds them all with one process.
 
 Common keys: smac, dmac (derived for multicast and broadcast destinations if
 omitted; required otherwise), src, dst, hlim (IPv6 hop limit) or ttl (IPv4),
-vlan (adds an 802.1Q tag).
+vlan (adds an 802.1Q tag).  IPv6 only: pad=N (N bytes of payload after the
+upper-layer header), dstopts=N (a Destination Options header of N bytes, a
+multiple of 8, before the upper-layer header), frag=SIZE (fragment the
+packet into fragments of at most SIZE bytes of IPv6 packet) with part=K
+(which fragment to print, default 0: the first).
 
 Kinds (IPv6): echo6, udp6 (sport, dport), ns (target, sll=MAC|none; dst
 defaults to the target's solicited-node group), na (target, tll=MAC|none;
@@ -30,8 +34,10 @@ from scapy.layers.inet6 import (ICMPv6EchoRequest, ICMPv6MLDMultAddrRec,
                                 ICMPv6MLReport2, ICMPv6ND_NA, ICMPv6ND_NS,
                                 ICMPv6ND_RA, ICMPv6ND_Redirect, ICMPv6ND_RS,
                                 ICMPv6NDOptDstLLAddr, ICMPv6NDOptPrefixInfo,
-                                ICMPv6NDOptSrcLLAddr, IPv6, IPv6ExtHdrHopByHop,
-                                RouterAlert)
+                                ICMPv6NDOptSrcLLAddr, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, Pad1, PadN,
+                                RouterAlert, fragment6)
+from scapy.packet import Raw
 from scapy.layers.l2 import Dot1Q, Ether
 from scapy.utils6 import in6_getnsma, in6_getnsmac
 from scapy.pton_ntop import inet_pton
@@ -163,6 +169,22 @@ def build(kind, p):
             DHCP6OptServerId() / DHCP6OptClientId()
     else:
         raise ValueError("unknown frame kind %s" % kind)
+    if "pad" in p:
+        l4 = l4 / Raw(b"\x00" * int(p["pad"]))
+    if "dstopts" in p:
+        # PadN options of at most 255 bytes of data each fill the header
+        # (its first 2 bytes are next header and length).
+        left, opts = int(p["dstopts"]) - 2, []
+        while left >= 2:
+            n = min(left - 2, 255)
+            opts.append(PadN(optdata=b"\x00" * n))
+            left -= n + 2
+        opts += [Pad1()] * left
+        l4 = IPv6ExtHdrDestOpt(options=opts) / l4
+    if "frag" in p:
+        frags = fragment6(ip6 / IPv6ExtHdrFragment(id=0x6f67) / l4,
+                          int(p["frag"]))
+        return ether(p, p["dst"], True) / frags[int(p.get("part", "0"))]
     return ether(p, p["dst"], True) / ip6 / l4
 
 
