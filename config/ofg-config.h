@@ -9,14 +9,26 @@
  *
  * This module is pure: it reads a file (or a string) and produces either a
  * complete, validated 'struct ofg_config' or the list of every error found.
- * It is the only module that includes <jansson.h>; jansson and
- * libopenvswitch export JSON functions of the same names, so the two JSON
- * headers must never meet in one translation unit (see the README). */
+ * It parses JSON with jansson, but this header does not include <jansson.h>:
+ * jansson and libopenvswitch export JSON functions of the same names, so
+ * the two JSON headers must never meet in one translation unit (see the
+ * README).
+ *
+ * The module's parts, in config/:
+ *   ofg-config.c         this API, and the walk over the whole file;
+ *   ofg-config-entry.c   validation of one network, switch or container;
+ *   ofg-config-check.c   checks across entries (duplicates, conflicts);
+ *   ofg-config-meta.h    what validating each entry learned, for the checks;
+ *   ofg-config-schema.c  JSON shape: kinds, known and required keys, names;
+ *   ofg-config-ctx.c     the error context: messages with FILE:LINE:COLUMN;
+ *   ofg-config-scan.c    the position of every JSON value, by path;
+ *   ofg-addr.c           IP prefixes and MAC addresses (no JSON). */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include "config/ofg-addr.h"
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
 
@@ -27,18 +39,6 @@
 #define OFG_COOKIE_ID_MASK ((UINT64_C(1) << OFG_COOKIE_ID_BITS) - 1)
 #define OFG_COOKIE_TAG (UINT64_C(0x0fa7) << OFG_COOKIE_ID_BITS)
 #define OFG_COOKIE_TAG_MASK (~OFG_COOKIE_ID_MASK)
-
-/* An IPv4 address with a prefix length: "10.0.0.1" is 10.0.0.1/32. */
-struct ofg_ipv4_prefix {
-    ovs_be32 addr;              /* Network byte order, host bits zero. */
-    unsigned int plen;          /* 1...32. */
-};
-
-/* An IPv6 address with a prefix length. */
-struct ofg_ipv6_prefix {
-    struct in6_addr addr;       /* Host bits zero. */
-    unsigned int plen;          /* 1...128. */
-};
 
 /* "networks": { NAME: {...} } */
 struct ofg_network {
@@ -124,6 +124,8 @@ char *ofg_config_parse(const char *file_name, const char *text,
 void ofg_config_destroy(struct ofg_config *);
 
 /* Lookup by name, NULL if absent.  O(log n). */
+const struct ofg_network *ofg_config_find_network(const struct ofg_config *,
+                                                  const char *name);
 const struct ofg_container *ofg_config_find_container(
     const struct ofg_config *, const char *name);
 const struct ofg_switch *ofg_config_find_switch(const struct ofg_config *,

@@ -1,0 +1,191 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+#include <config.h>
+#include "config/ofg-config-ctx.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Only for ofg_ctx_quote().  None of the OVS headers below includes
+ * "openvswitch/json.h", whose functions have the same names; keep it that
+ * way. */
+#include <jansson.h>
+
+#include "config/ofg-config-scan.h"
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+/* One error message, with its position for sorting. */
+struct ofg_error {
+    int line, column;
+    size_t seq;                 /* Order of discovery, to keep sort stable. */
+    char *text;                 /* Full line, without the trailing '\n'. */
+};
+
+static void report_duplicate_key(void *ctx, int line, int column,
+                                 const char *object_path, const char *key);
+static void ctx_verror_at(struct ofg_ctx *, int line, int column,
+                          const char *path, const char *format, va_list)
+    OVS_PRINTF_FORMAT(5, 0);
+static void forget_errors(struct ofg_ctx *);
+static int compare_errors(const void *, const void *);
+
+/* Initializes 'ctx' for the 'len' bytes of 'text' (already accepted by
+ * jansson), read from 'file_name', which 'ctx' refers to: finds the
+ * position of every value and reports every duplicate key. */
+void
+ofg_ctx_init(struct ofg_ctx *ctx, const char *file_name,
+             const char *text, size_t len)
+{
+    ctx->file_name = file_name;
+    shash_init(&ctx->positions);
+    ctx->errors = NULL;
+    ctx->n_errors = ctx->allocated_errors = 0;
+    ofg_scan_positions(text, len, &ctx->positions, report_duplicate_key,
+                       ctx);
+}
+
+/* Frees what 'ctx' holds, errors not stolen included. */
+void
+ofg_ctx_destroy(struct ofg_ctx *ctx)
+{
+    shash_destroy_free_data(&ctx->positions);
+    forget_errors(ctx);
+}
+
+/* Returns all errors, sorted by position, one per line, and forgets them. */
+char *
+ofg_ctx_steal_errors(struct ofg_ctx *ctx)
+{
+    qsort(ctx->errors, ctx->n_errors, sizeof *ctx->errors, compare_errors);
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < ctx->n_errors; i++) {
+        ds_put_format(&s, "%s\n", ctx->errors[i].text);
+    }
+    forget_errors(ctx);
+    return ds_steal_cstr(&s);
+}
+
+/* Reports an error about the value at 'path', or about the key that names it
+ * if 'at_key' is true.  The position comes from the text scan. */
+void
+ofg_ctx_error(struct ofg_ctx *ctx, const char *path, bool at_key,
+              const char *format, ...)
+{
+    const struct ofg_pos *pos = ofg_ctx_find_pos(ctx, path);
+    int line = 1, column = 1;
+    if (pos) {
+        line = at_key && pos->key_line ? pos->key_line : pos->line;
+        column = at_key && pos->key_line ? pos->key_column : pos->column;
+    }
+
+    va_list args;
+    va_start(args, format);
+    ctx_verror_at(ctx, line, column, path, format, args);
+    va_end(args);
+}
+
+/* Reports an error at 'line':'column' that names the field at 'path'. */
+void
+ofg_ctx_error_at(struct ofg_ctx *ctx, int line, int column, const char *path,
+                 const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    ctx_verror_at(ctx, line, column, path, format, args);
+    va_end(args);
+}
+
+/* Returns 'string' as a JSON string literal, for messages that quote what
+ * the user wrote (which may hold quotes or control characters).  The caller
+ * must free it. */
+char *
+ofg_ctx_quote(const char *string)
+{
+    json_t *j = json_string(string);
+    char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    return q ? q : xstrdup("\"?\"");
+}
+
+/* Returns where the value at 'path' is, or NULL if the text has none. */
+const struct ofg_pos *
+ofg_ctx_find_pos(const struct ofg_ctx *ctx, const char *path)
+{
+    return shash_find_data(&ctx->positions, path);
+}
+
+/* True if the entry at 'a' comes before the one at 'b' in the file (or
+ * either position is unknown and 'a' sorts first). */
+bool
+ofg_ctx_is_before(const struct ofg_ctx *ctx, const char *a, const char *b)
+{
+    const struct ofg_pos *pa = ofg_ctx_find_pos(ctx, a);
+    const struct ofg_pos *pb = ofg_ctx_find_pos(ctx, b);
+    if (!pa || !pb) {
+        return strcmp(a, b) < 0;
+    }
+    return ofg_pos_compare(pa, pb) < 0;
+}
+
+/* The scanner's report of a second 'key' in the object at 'object_path'. */
+static void
+report_duplicate_key(void *ctx, int line, int column,
+                     const char *object_path, const char *key)
+{
+    char *q = ofg_ctx_quote(key);
+    ofg_ctx_error_at(ctx, line, column, object_path, "duplicate key %s", q);
+    free(q);
+}
+
+static void
+ctx_verror_at(struct ofg_ctx *ctx, int line, int column, const char *path,
+              const char *format, va_list args)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "%s:%d:%d: ", ctx->file_name, line, column);
+    if (path && path[0]) {
+        ds_put_format(&s, "%s: ", path);
+    }
+    ds_put_format_valist(&s, format, args);
+
+    if (ctx->n_errors >= ctx->allocated_errors) {
+        ctx->errors = x2nrealloc(ctx->errors, &ctx->allocated_errors,
+                                 sizeof *ctx->errors);
+    }
+    struct ofg_error *e = &ctx->errors[ctx->n_errors];
+    e->line = line;
+    e->column = column;
+    e->seq = ctx->n_errors++;
+    e->text = ds_steal_cstr(&s);
+}
+
+static void
+forget_errors(struct ofg_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n_errors; i++) {
+        free(ctx->errors[i].text);
+    }
+    free(ctx->errors);
+    ctx->errors = NULL;
+    ctx->n_errors = ctx->allocated_errors = 0;
+}
+
+/* Orders errors by position, then by order of discovery. */
+static int
+compare_errors(const void *a_, const void *b_)
+{
+    const struct ofg_error *a = a_;
+    const struct ofg_error *b = b_;
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
+    } else if (a->column != b->column) {
+        return a->column < b->column ? -1 : 1;
+    } else {
+        return a->seq < b->seq ? -1 : a->seq > b->seq;
+    }
+}

@@ -1,0 +1,773 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+#include <config.h>
+#include "config/ofg-config-entry.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config/ofg-addr.h"
+#include "config/ofg-config-ctx.h"
+#include "config/ofg-config-meta.h"
+#include "config/ofg-config-schema.h"
+#include "config/ofg-config.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+/* Port names longer than this are certainly mistakes. */
+#define OFG_MAX_PORT_NAME_LEN 63
+
+static void parse_families(struct ofg_ctx *, const char *path, json_t *,
+                           struct ofg_network *, struct ofg_net_meta *);
+static bool check_subnet_gateway(struct ofg_ctx *, int af,
+                                 const json_t *subnet,
+                                 const char *subnet_path,
+                                 const json_t *gateway,
+                                 const char *gateway_path,
+                                 struct ofg_prefix *subnetp,
+                                 struct ofg_prefix *gatewayp);
+static void parse_trusted_ports(struct ofg_ctx *, const char *path,
+                                json_t *ports, struct ofg_switch *);
+static void parse_container_network(struct ofg_ctx *, const char *path,
+                                    json_t *, const struct ofg_config *,
+                                    struct ofg_container *);
+static void parse_addr_list(struct ofg_ctx *, const char *cpath, json_t *cj,
+                            int af, const struct ofg_config *,
+                            const struct ofg_net_meta *net_metas,
+                            struct ofg_container *,
+                            struct ofg_container_meta *);
+static bool check_addr_use(struct ofg_ctx *, const char *path, const char *s,
+                           const struct ofg_prefix *, size_t index,
+                           const struct ofg_config *,
+                           const struct ofg_net_meta *net_metas,
+                           const struct ofg_network *own);
+static bool check_addr_unique(struct ofg_ctx *, const char *path,
+                              const char *s, const struct ofg_prefix *,
+                              const char *key, const struct ofg_prefix *addrs,
+                              const int *idx, size_t n_addrs);
+static const char *reserved_addr(const struct ofg_prefix *subnet,
+                                 const struct ofg_prefix *host);
+static bool check_ip(struct ofg_ctx *, const char *path, const char *s,
+                     int af, bool allow_plen, bool special,
+                     struct ofg_prefix *);
+static bool check_mac(struct ofg_ctx *, const char *path, const char *s,
+                      struct eth_addr *);
+static bool check_port_name(struct ofg_ctx *, const char *path,
+                            const char *s);
+static bool parse_cookie(struct ofg_ctx *, const char *path, json_t *,
+                         uint64_t *cookie);
+static bool parse_hex(const char *s, uint64_t max, uint64_t *value);
+
+/* Validates network 'name' (value 'j') into 'net' and 'meta'. */
+void
+ofg_entry_parse_network(struct ofg_ctx *ctx, const char *name, json_t *j,
+                        struct ofg_network *net, struct ofg_net_meta *meta)
+{
+    static const char *const keys[] = {
+        "subnet", "gateway", "gateway_mac", "subnet6", "gateway6", "cookie",
+        NULL
+    };
+
+    net->name = xstrdup(name);
+    meta->path = ofg_path_member("networks", name);
+    ofg_schema_check_name(ctx, meta->path, name);
+
+    const char *path = meta->path;
+    if (!ofg_schema_check_kind(ctx, path, j, OFG_KIND_OBJECT)) {
+        return;
+    }
+    ofg_schema_check_keys(ctx, path, j, keys);
+
+    char *subnet_path, *gw_path, *subnet6_path, *gw6_path, *mac_path;
+    json_t *subnet = ofg_schema_get_member(ctx, path, j, "subnet",
+                                           OFG_KIND_STRING, false,
+                                           &subnet_path);
+    json_t *gw = ofg_schema_get_member(ctx, path, j, "gateway",
+                                       OFG_KIND_STRING, false, &gw_path);
+    json_t *subnet6 = ofg_schema_get_member(ctx, path, j, "subnet6",
+                                            OFG_KIND_STRING, false,
+                                            &subnet6_path);
+    json_t *gw6 = ofg_schema_get_member(ctx, path, j, "gateway6",
+                                        OFG_KIND_STRING, false, &gw6_path);
+    json_t *mac = ofg_schema_get_member(ctx, path, j, "gateway_mac",
+                                        OFG_KIND_STRING, false, &mac_path);
+
+    parse_families(ctx, path, j, net, meta);
+
+    struct ofg_prefix sp, gp;
+    meta->ipv4_ok = check_subnet_gateway(ctx, AF_INET, subnet, subnet_path,
+                                         gw, gw_path, &sp, &gp);
+    if (meta->ipv4_ok) {
+        net->subnet = ofg_prefix_to_ipv4(&sp);
+        net->gateway = ofg_prefix_to_ipv4(&gp).addr;
+    }
+    meta->ipv6_ok = check_subnet_gateway(ctx, AF_INET6, subnet6,
+                                         subnet6_path, gw6, gw6_path,
+                                         &sp, &gp);
+    if (meta->ipv6_ok) {
+        net->subnet6 = ofg_prefix_to_ipv6(&sp);
+        net->gateway6 = gp.addr;
+    }
+
+    if (mac) {
+        net->has_gateway_mac = check_mac(ctx, mac_path,
+                                         json_string_value(mac),
+                                         &net->gateway_mac);
+    }
+
+    char *cookie_path;
+    json_t *cookie = ofg_schema_get_member(ctx, path, j, "cookie",
+                                           OFG_KIND_ANY, false, &cookie_path);
+    if (cookie) {
+        meta->cookie_explicit = true;
+        meta->cookie_ok = parse_cookie(ctx, cookie_path, cookie,
+                                       &net->cookie);
+    } else {
+        net->cookie = ofg_config_derive_network_cookie(net->name);
+        meta->cookie_ok = true;
+    }
+
+    free(subnet_path);
+    free(gw_path);
+    free(subnet6_path);
+    free(gw6_path);
+    free(mac_path);
+    free(cookie_path);
+}
+
+/* Validates switch 'name' (value 'j') into 'sw' and 'meta'. */
+void
+ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
+                       struct ofg_switch *sw, struct ofg_switch_meta *meta)
+{
+    static const char *const keys[] = {
+        "datapath_id", "trusted_ports", NULL
+    };
+
+    sw->name = xstrdup(name);
+    meta->path = ofg_path_member("switches", name);
+    ofg_schema_check_name(ctx, meta->path, name);
+
+    const char *path = meta->path;
+    if (!ofg_schema_check_kind(ctx, path, j, OFG_KIND_OBJECT)) {
+        return;
+    }
+    ofg_schema_check_keys(ctx, path, j, keys);
+
+    char *dpid_path;
+    json_t *dpid = ofg_schema_get_member(ctx, path, j, "datapath_id",
+                                         OFG_KIND_STRING, true, &dpid_path);
+    if (dpid) {
+        /* As "ovs-ofctl show" prints it, with or without "0x". */
+        const char *s = json_string_value(dpid);
+        const char *digits = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')
+                              ? s + 2 : s);
+        meta->dpid_ok = (strlen(digits) <= 16
+                         && parse_hex(digits, UINT64_MAX, &sw->datapath_id));
+        if (!meta->dpid_ok) {
+            char *q = ofg_ctx_quote(s);
+            ofg_ctx_error(ctx, dpid_path, false, "%s is not a datapath ID "
+                          "(up to 16 hexadecimal digits, as \"ovs-ofctl "
+                          "show\" prints it)", q);
+            free(q);
+        }
+    }
+    free(dpid_path);
+
+    char *ports_path;
+    json_t *ports = ofg_schema_get_member(ctx, path, j, "trusted_ports",
+                                          OFG_KIND_ARRAY, false, &ports_path);
+    if (ports) {
+        parse_trusted_ports(ctx, ports_path, ports, sw);
+    } else if (!json_object_get(j, "trusted_ports")) {
+        sw->trusted_ports = xmalloc(sizeof *sw->trusted_ports);
+        sw->trusted_ports[0] = xstrdup("LOCAL");
+        sw->n_trusted_ports = 1;
+    }
+    free(ports_path);
+}
+
+/* Validates container 'name' (value 'j') into 'c' and 'meta'.  'config'
+ * holds the networks and switches already validated, and 'net_metas' what
+ * was learned about each network. */
+void
+ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
+                          const struct ofg_config *config,
+                          const struct ofg_net_meta *net_metas,
+                          struct ofg_container *c,
+                          struct ofg_container_meta *meta)
+{
+    static const char *const keys[] = {
+        "switch", "port", "network", "mac", "ipv4", "ipv6",
+        "allow_dhcp", "allow_multicast", "cookie", NULL
+    };
+
+    c->name = xstrdup(name);
+    meta->path = ofg_path_member("containers", name);
+    const struct ofg_pos *pos = ofg_ctx_find_pos(ctx, meta->path);
+    if (pos) {
+        meta->pos = *pos;
+    }
+    ofg_schema_check_name(ctx, meta->path, name);
+
+    const char *path = meta->path;
+    if (!ofg_schema_check_kind(ctx, path, j, OFG_KIND_OBJECT)) {
+        return;
+    }
+    ofg_schema_check_keys(ctx, path, j, keys);
+
+    char *mpath;
+    json_t *v;
+
+    meta->switch_ok = true;
+    v = ofg_schema_get_member(ctx, path, j, "switch", OFG_KIND_STRING, false,
+                              &mpath);
+    if (v) {
+        c->switch_name = xstrdup(json_string_value(v));
+        c->sw = ofg_config_find_switch(config, c->switch_name);
+        if (!c->sw) {
+            char *q = ofg_ctx_quote(c->switch_name);
+            ofg_ctx_error(ctx, mpath, false, "no switch named %s in "
+                          "\"switches\"", q);
+            free(q);
+            meta->switch_ok = false;
+        }
+    } else if (json_object_get(j, "switch")) {
+        meta->switch_ok = false;
+    }
+    free(mpath);
+
+    v = ofg_schema_get_member(ctx, path, j, "port", OFG_KIND_STRING, true,
+                              &mpath);
+    if (v) {
+        c->port = xstrdup(json_string_value(v));
+        meta->port_ok = check_port_name(ctx, mpath, c->port);
+    }
+    free(mpath);
+
+    parse_container_network(ctx, path, j, config, c);
+
+    v = ofg_schema_get_member(ctx, path, j, "mac", OFG_KIND_STRING, true,
+                              &mpath);
+    if (v) {
+        meta->mac_ok = check_mac(ctx, mpath, json_string_value(v), &c->mac);
+    }
+    free(mpath);
+
+    parse_addr_list(ctx, path, j, AF_INET, config, net_metas, c, meta);
+    parse_addr_list(ctx, path, j, AF_INET6, config, net_metas, c, meta);
+
+    v = ofg_schema_get_member(ctx, path, j, "allow_dhcp", OFG_KIND_BOOLEAN,
+                              false, NULL);
+    c->allow_dhcp = v && json_is_true(v);
+    v = ofg_schema_get_member(ctx, path, j, "allow_multicast",
+                              OFG_KIND_BOOLEAN, false, NULL);
+    c->allow_multicast = v && json_is_true(v);
+
+    v = ofg_schema_get_member(ctx, path, j, "cookie", OFG_KIND_ANY, false,
+                              &mpath);
+    if (v) {
+        meta->cookie_explicit = true;
+        meta->cookie_ok = parse_cookie(ctx, mpath, v, &c->cookie);
+    } else {
+        c->cookie = ofg_config_derive_cookie(c->name);
+        meta->cookie_ok = true;
+    }
+    free(mpath);
+}
+
+/* Networks. */
+
+/* Decides which address families network 'j' (at 'path') has from its keys
+ * alone, so that a typo in a value does not also produce a flood of errors
+ * about the containers, and reports a subnet without its gateway (or the
+ * reverse) and a network with neither family. */
+static void
+parse_families(struct ofg_ctx *ctx, const char *path, json_t *j,
+               struct ofg_network *net, struct ofg_net_meta *meta)
+{
+    bool has_subnet = json_object_get(j, "subnet") != NULL;
+    bool has_gw = json_object_get(j, "gateway") != NULL;
+    bool has_subnet6 = json_object_get(j, "subnet6") != NULL;
+    bool has_gw6 = json_object_get(j, "gateway6") != NULL;
+    meta->want_ipv4 = has_subnet || has_gw;
+    meta->want_ipv6 = has_subnet6 || has_gw6;
+    net->has_ipv4 = meta->want_ipv4;
+    net->has_ipv6 = meta->want_ipv6;
+
+    if (has_subnet != has_gw) {
+        ofg_ctx_error(ctx, path, false, "\"%s\" requires \"%s\"",
+                      has_subnet ? "subnet" : "gateway",
+                      has_subnet ? "gateway" : "subnet");
+    }
+    if (has_subnet6 != has_gw6) {
+        ofg_ctx_error(ctx, path, false, "\"%s\" requires \"%s\"",
+                      has_subnet6 ? "subnet6" : "gateway6",
+                      has_subnet6 ? "gateway6" : "subnet6");
+    }
+    if (!meta->want_ipv4 && !meta->want_ipv6) {
+        ofg_ctx_error(ctx, path, false, "needs \"subnet\" and \"gateway\" "
+                      "(IPv4), \"subnet6\" and \"gateway6\" (IPv6), or both");
+    }
+}
+
+/* Checks a network's "subnet" and "gateway" (for 'af' AF_INET) or "subnet6"
+ * and "gateway6" (AF_INET6): 'subnet' at 'subnet_path' and 'gateway' at
+ * 'gateway_path', each NULL if missing or not a string.  Returns true, with
+ * the two in '*subnetp' and '*gatewayp', if both are present and valid and
+ * the gateway is a host of the subnet. */
+static bool
+check_subnet_gateway(struct ofg_ctx *ctx, int af,
+                     const json_t *subnet, const char *subnet_path,
+                     const json_t *gateway, const char *gateway_path,
+                     struct ofg_prefix *subnetp, struct ofg_prefix *gatewayp)
+{
+    bool subnet_ok = subnet && check_ip(ctx, subnet_path,
+                                        json_string_value(subnet), af, true,
+                                        false, subnetp);
+    bool gateway_ok = gateway && check_ip(ctx, gateway_path,
+                                          json_string_value(gateway), af,
+                                          false, true, gatewayp);
+    if (!subnet_ok || !gateway_ok) {
+        return false;
+    }
+
+    const char *ss = json_string_value(subnet);
+    const char *gs = json_string_value(gateway);
+    if (!ofg_prefix_contains(subnetp, gatewayp)) {
+        ofg_ctx_error(ctx, gateway_path, false, "%s is outside %s %s", gs,
+                      af == AF_INET ? "subnet" : "subnet6", ss);
+        return false;
+    }
+
+    /* An IPv6 gateway may well be the subnet-router anycast address: that
+     * address exists for routers. */
+    const char *which = af == AF_INET ? reserved_addr(subnetp, gatewayp)
+                                      : NULL;
+    if (which) {
+        ofg_ctx_error(ctx, gateway_path, false, "%s is the %s address of "
+                      "subnet %s", gs, which, ss);
+        return false;
+    }
+    return true;
+}
+
+/* Switches. */
+
+/* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'. */
+static void
+parse_trusted_ports(struct ofg_ctx *ctx, const char *path, json_t *ports,
+                    struct ofg_switch *sw)
+{
+    size_t n = json_array_size(ports);
+    sw->trusted_ports = xmalloc((n ? n : 1) * sizeof *sw->trusted_ports);
+    for (size_t i = 0; i < n; i++) {
+        char *ppath = ofg_path_index(path, i);
+        json_t *p = json_array_get(ports, i);
+        if (!ofg_schema_check_kind(ctx, ppath, p, OFG_KIND_STRING)
+            || !check_port_name(ctx, ppath, json_string_value(p))) {
+            free(ppath);
+            continue;
+        }
+
+        const char *name = json_string_value(p);
+        bool dup = false;
+        for (size_t k = 0; k < i; k++) {
+            json_t *q = json_array_get(ports, k);
+            if (json_is_string(q) && !strcmp(json_string_value(q), name)) {
+                char *qn = ofg_ctx_quote(name);
+                ofg_ctx_error(ctx, ppath, false, "%s is already listed as "
+                              "trusted_ports[%"PRIuSIZE"]", qn, k);
+                free(qn);
+                dup = true;
+                break;
+            }
+        }
+        if (!dup) {
+            sw->trusted_ports[sw->n_trusted_ports++] = xstrdup(name);
+        }
+        free(ppath);
+    }
+}
+
+/* Containers. */
+
+/* Parses the required "network" of container 'j' (at 'path') into
+ * 'c->network', which stays NULL if there is no such network. */
+static void
+parse_container_network(struct ofg_ctx *ctx, const char *path, json_t *j,
+                        const struct ofg_config *config,
+                        struct ofg_container *c)
+{
+    char *mpath;
+    json_t *v = ofg_schema_get_member(ctx, path, j, "network",
+                                      OFG_KIND_STRING, true, &mpath);
+    if (v) {
+        const char *name = json_string_value(v);
+        c->network = ofg_config_find_network(config, name);
+        if (!c->network) {
+            char *q = ofg_ctx_quote(name);
+            ofg_ctx_error(ctx, mpath, false, "no network named %s in "
+                          "\"networks\"", q);
+            free(q);
+        }
+    }
+    free(mpath);
+}
+
+/* Parses the "ipv4" list (for 'af' AF_INET) or the "ipv6" list (AF_INET6)
+ * of container 'cj' (at 'cpath') into 'c' and 'meta'.  The list is required
+ * if the container's network has that family (for "ipv6", only if it has no
+ * IPv4), and not allowed if it does not; with no network known, anything
+ * goes. */
+static void
+parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
+                const struct ofg_config *config,
+                const struct ofg_net_meta *net_metas,
+                struct ofg_container *c, struct ofg_container_meta *meta)
+{
+    bool is_ipv4 = af == AF_INET;
+    const char *key = is_ipv4 ? "ipv4" : "ipv6";
+    const struct ofg_network *net = c->network;
+    const struct ofg_net_meta *nm = (net ? &net_metas[net - config->networks]
+                                     : NULL);
+    bool wanted = net && (is_ipv4 ? nm->want_ipv4 : nm->want_ipv6);
+    bool required = wanted && (is_ipv4 || !nm->want_ipv4);
+
+    char *path;
+    json_t *list = ofg_schema_get_member(ctx, cpath, cj, key, OFG_KIND_ARRAY,
+                                         required, &path);
+    size_t n = list ? json_array_size(list) : 0;
+    if (!n) {
+        if (list && required) {
+            ofg_ctx_error(ctx, path, false, "must not be empty: network %s "
+                          "has an %s subnet", net->name,
+                          is_ipv4 ? "IPv4" : "IPv6");
+        }
+        free(path);
+        return;
+    }
+    if (net && !wanted) {
+        ofg_ctx_error(ctx, path, false, "network %s has no %s subnet",
+                      net->name, is_ipv4 ? "IPv4" : "IPv6");
+    }
+
+    /* The network whose subnet the addresses must respect, if its subnet of
+     * this family is valid. */
+    const struct ofg_network *own = (wanted && ofg_net_meta_ok(nm, is_ipv4)
+                                     ? net : NULL);
+    struct ofg_prefix *addrs = xmalloc(n * sizeof *addrs);
+    int *idx = xmalloc(n * sizeof *idx);
+    size_t n_addrs = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *epath = ofg_path_index(path, i);
+        json_t *e = json_array_get(list, i);
+        const char *s = json_is_string(e) ? json_string_value(e) : NULL;
+        struct ofg_prefix p;
+        if (ofg_schema_check_kind(ctx, epath, e, OFG_KIND_STRING)
+            && check_ip(ctx, epath, s, af, true, true, &p)
+            && check_addr_use(ctx, epath, s, &p, i, config, net_metas, own)
+            && check_addr_unique(ctx, epath, s, &p, key, addrs, idx,
+                                 n_addrs)) {
+            idx[n_addrs] = i;
+            addrs[n_addrs++] = p;
+        }
+        free(epath);
+    }
+
+    if (is_ipv4) {
+        c->ipv4 = xmalloc(n * sizeof *c->ipv4);
+        for (size_t k = 0; k < n_addrs; k++) {
+            c->ipv4[k] = ofg_prefix_to_ipv4(&addrs[k]);
+        }
+        c->n_ipv4 = n_addrs;
+        meta->ipv4_idx = idx;
+    } else {
+        c->ipv6 = xmalloc(n * sizeof *c->ipv6);
+        for (size_t k = 0; k < n_addrs; k++) {
+            c->ipv6[k] = ofg_prefix_to_ipv6(&addrs[k]);
+        }
+        c->n_ipv6 = n_addrs;
+        meta->ipv6_idx = idx;
+    }
+    free(addrs);
+    free(path);
+}
+
+/* Checks that the container address or prefix 'p' (the string 's', entry
+ * 'index' of its list, at 'path') is one a container may own: an IPv4 list
+ * starts with a single (primary) address; no IPv4 link-local address; no
+ * network's gateway; and, if 'own' (the container's network, when its
+ * subnet of this family is valid) is nonnull, no address its subnet
+ * reserves.  IPv6 link-local addresses were refused already (they are
+ * always derived from the MAC).  Reports an error and returns false
+ * otherwise. */
+static bool
+check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
+               const struct ofg_prefix *p, size_t index,
+               const struct ofg_config *config,
+               const struct ofg_net_meta *net_metas,
+               const struct ofg_network *own)
+{
+    bool is_host = ofg_prefix_is_host(p);
+    const char *verb = is_host ? "is" : "includes";
+
+    if (p->is_ipv4 && index == 0 && !is_host) {
+        ofg_ctx_error(ctx, path, false, "%s: the first (primary) entry must "
+                      "be a single address", s);
+        return false;
+    }
+
+    const struct ofg_prefix link_local
+        = ofg_prefix_from_ipv4(CONSTANT_HTONL(0xa9fe0000), 16);
+    if (ofg_prefix_overlap(p, &link_local)) {
+        /* Link-local addresses are not routed, and the gateway-only model
+         * has no place for them; a host picks one itself (RFC 3927). */
+        ofg_ctx_error(ctx, path, false, "%s %s %s", s, verb,
+                      is_host ? "a link-local address (169.254.0.0/16)"
+                      : "link-local addresses (169.254.0.0/16)");
+        return false;
+    }
+
+    /* Owning any network's gateway address would let the container answer
+     * for that gateway, on this switch or another. */
+    for (size_t i = 0; i < config->n_networks; i++) {
+        const struct ofg_network *n = &config->networks[i];
+        if (!ofg_net_meta_ok(&net_metas[i], p->is_ipv4)) {
+            continue;
+        }
+        struct ofg_prefix gw = ofg_network_gateway(n, p->is_ipv4);
+        if (ofg_prefix_contains(p, &gw)) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            ofg_prefix_format(&gw, &d);
+            ofg_ctx_error(ctx, path, false, "%s %s the gateway %s of "
+                          "network %s", s, verb, ds_cstr(&d), n->name);
+            ds_destroy(&d);
+            return false;
+        }
+    }
+
+    if (own && is_host) {
+        struct ofg_prefix subnet = ofg_network_subnet(own, p->is_ipv4);
+        const char *which = reserved_addr(&subnet, p);
+        if (which) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            ofg_prefix_format(&subnet, &d);
+            ofg_ctx_error(ctx, path, false, "%s is the %s address of %s %s "
+                          "of network %s", s, which,
+                          p->is_ipv4 ? "subnet" : "subnet6", ds_cstr(&d),
+                          own->name);
+            ds_destroy(&d);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Checks that 'p' (the string 's', at 'path') overlaps none of the 'n_addrs'
+ * addresses 'addrs' accepted before it in the container's list 'key' (at
+ * JSON indexes 'idx').  Reports an error and returns false otherwise. */
+static bool
+check_addr_unique(struct ofg_ctx *ctx, const char *path, const char *s,
+                  const struct ofg_prefix *p, const char *key,
+                  const struct ofg_prefix *addrs, const int *idx,
+                  size_t n_addrs)
+{
+    for (size_t k = 0; k < n_addrs; k++) {
+        if (ofg_prefix_overlap(p, &addrs[k])) {
+            ofg_ctx_error(ctx, path, false, "%s %s %s[%d]", s,
+                          (p->plen == addrs[k].plen
+                           ? "is already listed as" : "overlaps"),
+                          key, idx[k]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns which address that 'subnet' reserves the single address 'host'
+ * is: "network" or "broadcast" for IPv4, "subnet-router anycast" (RFC 4291
+ * 2.6.1) for IPv6; NULL if none.  Subnets of two addresses or fewer (IPv4
+ * /31, RFC 3021; IPv6 /127, RFC 6164) reserve none. */
+static const char *
+reserved_addr(const struct ofg_prefix *subnet, const struct ofg_prefix *host)
+{
+    if (ofg_prefix_plen(subnet) >= (subnet->is_ipv4 ? 31 : 127)) {
+        return NULL;
+    }
+
+    struct in6_addr last = ofg_prefix_last(subnet);
+    if (ipv6_addr_equals(&host->addr, &subnet->addr)) {
+        return subnet->is_ipv4 ? "network" : "subnet-router anycast";
+    } else if (subnet->is_ipv4 && ipv6_addr_equals(&host->addr, &last)) {
+        return "broadcast";
+    }
+    return NULL;
+}
+
+/* Values. */
+
+/* Parses the string 's' at 'path' as an address of family 'af', or a prefix
+ * if 'allow_plen', applying every check common to all uses.  'special'
+ * means to reject addresses no host may have.  Reports errors and returns
+ * false if 's' is not acceptable. */
+static bool
+check_ip(struct ofg_ctx *ctx, const char *path, const char *s, int af,
+         bool allow_plen, bool special, struct ofg_prefix *p)
+{
+    enum ofg_addr_result r = ofg_prefix_parse(s, af, allow_plen, p);
+    if (r == OFG_ADDR_MALFORMED) {
+        char *q = ofg_ctx_quote(s);
+        ofg_ctx_error(ctx, path, false, "%s is not an %s address%s", q,
+                      af == AF_INET ? "IPv4" : "IPv6",
+                      allow_plen ? " or prefix" : "");
+        free(q);
+        return false;
+    } else if (ofg_prefix_plen(p) == 0) {
+        ofg_ctx_error(ctx, path, false, "%s would allow every address", s);
+        return false;
+    } else if (r == OFG_ADDR_HOST_BITS) {
+        struct ds d = DS_EMPTY_INITIALIZER;
+        ofg_prefix_format(p, &d);
+        ofg_ctx_error(ctx, path, false, "%s has host bits set (the prefix "
+                      "would be %s)", s, ds_cstr(&d));
+        ds_destroy(&d);
+        return false;
+    }
+
+    const struct ofg_addr_special *sp = (special
+                                         ? ofg_prefix_find_special(p)
+                                         : NULL);
+    if (sp) {
+        if (ofg_prefix_is_host(p)) {
+            ofg_ctx_error(ctx, path, false, "%s is %s", s, sp->one);
+        } else {
+            ofg_ctx_error(ctx, path, false, "%s includes %s", s, sp->many);
+        }
+        return false;
+    }
+    return true;
+}
+
+/* Parses the MAC string 's' at 'path' into '*mac', rejecting addresses that
+ * cannot belong to a single host. */
+static bool
+check_mac(struct ofg_ctx *ctx, const char *path, const char *s,
+          struct eth_addr *mac)
+{
+    if (!ofg_mac_parse(s, mac)) {
+        char *q = ofg_ctx_quote(s);
+        ofg_ctx_error(ctx, path, false, "%s is not a MAC address (expected "
+                      "xx:xx:xx:xx:xx:xx)", q);
+        free(q);
+        return false;
+    } else if (eth_addr_is_zero(*mac)) {
+        ofg_ctx_error(ctx, path, false, "%s is the all-zero MAC address",
+                      s);
+        return false;
+    } else if (eth_addr_is_multicast(*mac)) {
+        ofg_ctx_error(ctx, path, false, "%s is a %s MAC address (the I/G bit "
+                      "is set)", s,
+                      eth_addr_is_broadcast(*mac) ? "broadcast"
+                      : "multicast");
+        return false;
+    }
+    return true;
+}
+
+/* Checks that the string at 'path' is an acceptable port name. */
+static bool
+check_port_name(struct ofg_ctx *ctx, const char *path, const char *s)
+{
+    size_t len = strlen(s);
+    if (!len) {
+        ofg_ctx_error(ctx, path, false, "port name must not be empty");
+        return false;
+    } else if (len > OFG_MAX_PORT_NAME_LEN) {
+        ofg_ctx_error(ctx, path, false, "port name is longer than %d "
+                      "characters", OFG_MAX_PORT_NAME_LEN);
+        return false;
+    }
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            char *q = ofg_ctx_quote(s);
+            ofg_ctx_error(ctx, path, false, "port name %s contains control "
+                          "characters", q);
+            free(q);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Parses the "cookie" 'j' at 'path': an integer, or a string of hexadecimal
+ * digits with an optional "0x", from 1 to OFG_COOKIE_ID_MASK. */
+static bool
+parse_cookie(struct ofg_ctx *ctx, const char *path, json_t *j,
+             uint64_t *cookie)
+{
+    if (json_is_integer(j)) {
+        json_int_t v = json_integer_value(j);
+        if (v <= 0 || (uint64_t) v > OFG_COOKIE_ID_MASK) {
+            ofg_ctx_error(ctx, path, false, "cookie %lld is out of range (1 "
+                          "to 0x%"PRIx64")", (long long) v,
+                          OFG_COOKIE_ID_MASK);
+            return false;
+        }
+        *cookie = v;
+        return true;
+    } else if (!json_is_string(j)) {
+        ofg_ctx_error(ctx, path, false, "must be a hexadecimal string or an "
+                      "integer, not %s", ofg_schema_type_name(j));
+        return false;
+    }
+
+    const char *s = json_string_value(j);
+    const char *digits = s;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        digits += 2;
+    }
+    uint64_t value;
+    if (!parse_hex(digits, OFG_COOKIE_ID_MASK, &value)) {
+        char *q = ofg_ctx_quote(s);
+        ofg_ctx_error(ctx, path, false, "%s is not a hexadecimal cookie "
+                      "(expected \"0x...\")", q);
+        free(q);
+        return false;
+    } else if (!value || value > OFG_COOKIE_ID_MASK) {
+        ofg_ctx_error(ctx, path, false, "cookie %s is out of range (1 to "
+                      "0x%"PRIx64")", s, OFG_COOKIE_ID_MASK);
+        return false;
+    }
+    *cookie = value;
+    return true;
+}
+
+/* Parses 's', one or more hexadecimal digits and nothing else, into
+ * '*value'.  Stops accumulating once the value exceeds 'max', so that an
+ * absurdly long string saturates rather than overflows: the caller sees a
+ * value above 'max'. */
+static bool
+parse_hex(const char *s, uint64_t max, uint64_t *value)
+{
+    if (!s[0]) {
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        if (!isxdigit((unsigned char) *p)) {
+            return false;
+        }
+    }
+
+    *value = 0;
+    for (const char *p = s; *p && *value <= max; p++) {
+        int c = (unsigned char) *p;
+        *value = (*value << 4) | (isdigit(c) ? c - '0'
+                                  : tolower(c) - 'a' + 10);
+    }
+    return true;
+}
