@@ -57,21 +57,20 @@ ofg_round_find_xid(const struct ofg_round *round, uint32_t xid)
 }
 
 void
-ofg_round_apply(const struct ofg_round *round,
-                struct ofg_flow_table *installed)
+ofg_round_apply(struct ofg_round *round, struct ofg_flow_table *installed)
 {
-    for (size_t i = 0; i < round->n_deletes; i++) {
-        struct ofg_flow *old = ofg_flow_table_find(installed,
-                                                   round->flows[i]);
+    for (size_t i = 0; i < round->n_flows; i++) {
+        struct ofg_flow *flow = round->flows[i];
+        struct ofg_flow *old = ofg_flow_table_find(installed, flow);
         if (old) {
             ofg_flow_table_remove(installed, old);
         }
+        if (i >= round->n_deletes) {
+            /* Handed over, not copied: the round is done with it. */
+            ofg_flow_table_insert(installed, flow);
+            round->flows[i] = NULL;
+        }
     }
-    struct ofg_flow_changes adds = {
-        .adds = (const struct ofg_flow **) round->flows + round->n_deletes,
-        .n_adds = round->n_flows - round->n_deletes,
-    };
-    ofg_flow_table_apply(installed, &adds);
 }
 
 /* Orders the adds (indexes 'a' and 'b' past the deletes) by cookie, table

@@ -35,8 +35,9 @@ void ofg_round_destroy(struct ofg_round *);
  * SIZE_MAX if 'xid' is none of the round's. */
 size_t ofg_round_find_xid(const struct ofg_round *, uint32_t xid);
 
-/* Makes 'installed' what the switch has once it committed 'round'. */
-void ofg_round_apply(const struct ofg_round *,
-                     struct ofg_flow_table *installed);
+/* Makes 'installed' what the switch has once it committed 'round'.  The
+ * round's added flows move into 'installed'; only ofg_round_destroy() may
+ * follow. */
+void ofg_round_apply(struct ofg_round *, struct ofg_flow_table *installed);
 
 #endif /* flows/ofg-round.h */
