@@ -66,6 +66,9 @@ struct flows_request {
 
 static void parse_options(int argc, char *argv[], struct svec *listens,
                           struct svec *connects);
+static const char *parse_listen(const char *);
+static const char *parse_connect(const char *);
+static int parse_probe_interval(const char *);
 static void usage(void) OVS_NO_RETURN;
 static int check_main(const char *file);
 static int compile_main(const char *file, const char *switch_name,
@@ -609,23 +612,11 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         switch (c) {
         case OPT_LISTEN:
-            if ((strncmp(optarg, "ptcp:", 5) && strncmp(optarg, "pssl:", 5)
-                 && strncmp(optarg, "punix:", 6))
-                || pvconn_verify_name(optarg)) {
-                ovs_fatal(0, "--listen=%s: expected ptcp:[PORT][:IP], "
-                          "pssl:[PORT][:IP] or punix:FILE", optarg);
-            }
-            svec_add(listens, optarg);
+            svec_add(listens, parse_listen(optarg));
             break;
 
         case OPT_CONNECT:
-            if ((strncmp(optarg, "tcp:", 4) && strncmp(optarg, "ssl:", 4)
-                 && strncmp(optarg, "unix:", 5))
-                || vconn_verify_name(optarg)) {
-                ovs_fatal(0, "--connect=%s: expected tcp:IP[:PORT], "
-                          "ssl:IP[:PORT] or unix:FILE", optarg);
-            }
-            svec_add(connects, optarg);
+            svec_add(connects, parse_connect(optarg));
             break;
 
         case OPT_CHECK:
@@ -644,16 +635,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
             unixctl_path = optarg;
             break;
 
-        case OPT_PROBE_INTERVAL: {
-            int secs;
-            if (!str_to_int(optarg, 10, &secs) || secs < 0
-                || (secs > 0 && secs < 5)) {
-                ovs_fatal(0, "--probe-interval=%s: expected 0 (off) or a "
-                          "number of seconds, at least 5", optarg);
-            }
-            probe_interval = secs;
+        case OPT_PROBE_INTERVAL:
+            probe_interval = parse_probe_interval(optarg);
             break;
-        }
 
         case 'h':
             usage();
@@ -675,6 +659,45 @@ parse_options(int argc, char *argv[], struct svec *listens,
         }
     }
     free(short_options);
+}
+
+/* Returns 'arg', the argument of --listen, or exits with an error. */
+static const char *
+parse_listen(const char *arg)
+{
+    if ((strncmp(arg, "ptcp:", 5) && strncmp(arg, "pssl:", 5)
+         && strncmp(arg, "punix:", 6))
+        || pvconn_verify_name(arg)) {
+        ovs_fatal(0, "--listen=%s: expected ptcp:[PORT][:IP], "
+                  "pssl:[PORT][:IP] or punix:FILE", arg);
+    }
+    return arg;
+}
+
+/* Returns 'arg', the argument of --connect, or exits with an error. */
+static const char *
+parse_connect(const char *arg)
+{
+    if ((strncmp(arg, "tcp:", 4) && strncmp(arg, "ssl:", 4)
+         && strncmp(arg, "unix:", 5))
+        || vconn_verify_name(arg)) {
+        ovs_fatal(0, "--connect=%s: expected tcp:IP[:PORT], "
+                  "ssl:IP[:PORT] or unix:FILE", arg);
+    }
+    return arg;
+}
+
+/* Parses the argument of --probe-interval: 0 (off), or at least 5 seconds,
+ * rconn's minimum. */
+static int
+parse_probe_interval(const char *arg)
+{
+    int secs;
+    if (!str_to_int(arg, 10, &secs) || secs < 0 || (secs > 0 && secs < 5)) {
+        ovs_fatal(0, "--probe-interval=%s: expected 0 (off) or a number of "
+                  "seconds, at least 5", arg);
+    }
+    return secs;
 }
 
 static void
