@@ -92,32 +92,71 @@ static void swap_order(size_t a, size_t b, void *file_order);
 static int compare_addr_entries(size_t a, size_t b, void *entries);
 static void swap_addr_entries(size_t a, size_t b, void *entries);
 
+/* A switch's datapath ID and where it is in the file. */
+struct dpid_entry {
+    uint64_t dpid;
+    const struct ofg_pos *pos;
+    size_t index;               /* In the config's switches. */
+    char *path;                 /* "switches.NAME.datapath_id". */
+};
+
+static int
+compare_dpid_entries(size_t a_, size_t b_, void *entries)
+{
+    const struct dpid_entry *a = &((struct dpid_entry *) entries)[a_];
+    const struct dpid_entry *b = &((struct dpid_entry *) entries)[b_];
+    if (a->dpid != b->dpid) {
+        return a->dpid < b->dpid ? -1 : 1;
+    }
+    return ofg_pos_compare(a->pos, b->pos);
+}
+
+static void
+swap_dpid_entries(size_t a, size_t b, void *entries_)
+{
+    struct dpid_entry *entries = entries_;
+    struct dpid_entry tmp = entries[a];
+    entries[a] = entries[b];
+    entries[b] = tmp;
+}
+
 /* Reports each switch whose datapath ID an earlier switch in the file also
- * has. */
+ * has, naming the first.  Sorting by datapath ID and position finds them
+ * all in O(n log n). */
 void
 ofg_check_switches(struct ofg_ctx *ctx, const struct ofg_config *cfg,
                    const struct ofg_switch_meta *metas)
 {
-    size_t n = cfg->n_switches;
-    for (size_t i = 0; i < n; i++) {
-        const struct ofg_switch *sw = &cfg->switches[i];
-        char *dpath_i = ofg_path_member(metas[i].path, "datapath_id");
-        const struct ofg_pos *pi = ofg_ctx_find_pos(ctx, dpath_i);
-        for (size_t k = 0; pi && metas[i].dpid_ok && k < n; k++) {
-            char *dpath_k = ofg_path_member(metas[k].path, "datapath_id");
-            const struct ofg_pos *pk = ofg_ctx_find_pos(ctx, dpath_k);
-            free(dpath_k);
-            if (k != i && pk && metas[k].dpid_ok
-                && cfg->switches[k].datapath_id == sw->datapath_id
-                && ofg_pos_compare(pk, pi) < 0) {
-                ofg_ctx_error(ctx, dpath_i, false, "%016"PRIx64" is also "
-                              "the datapath ID of switches.%s",
-                              sw->datapath_id, cfg->switches[k].name);
-                break;
-            }
+    struct dpid_entry *entries = xmalloc(MAX(cfg->n_switches, 1)
+                                         * sizeof *entries);
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->n_switches; i++) {
+        char *path = ofg_path_member(metas[i].path, "datapath_id");
+        const struct ofg_pos *pos = ofg_ctx_find_pos(ctx, path);
+        if (!metas[i].dpid_ok || !pos) {
+            free(path);
+            continue;
         }
-        free(dpath_i);
+        entries[n++] = (struct dpid_entry) {
+            .dpid = cfg->switches[i].datapath_id,
+            .pos = pos, .index = i, .path = path,
+        };
     }
+    sort(n, compare_dpid_entries, swap_dpid_entries, entries);
+
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (i && entries[i].dpid == entries[first].dpid) {
+            ofg_ctx_error(ctx, entries[i].path, false, "%016"PRIx64" is also "
+                          "the datapath ID of switches.%s", entries[i].dpid,
+                          cfg->switches[entries[first].index].name);
+        } else {
+            first = i;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(entries[i].path);
+    }
+    free(entries);
 }
 
 /* Reports containers that share a MAC (with each other or with a network's

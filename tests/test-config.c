@@ -869,6 +869,21 @@ main(void)
                  "  },\n  \"containers\": {}\n}\n", 5,
                  "switches.a.datapath_id: 000000000000002a is also the "
                  "datapath ID of switches.b");
+    /* Three with one ID (and one other): the second and third in the file
+     * are reported, each naming the first. */
+    static const char three_dpids[] = "{\n  \"networks\": {},\n"
+        "  \"switches\": {\n"
+        "    \"z\": { \"datapath_id\": \"0x7\" },\n"
+        "    \"y\": { \"datapath_id\": \"0x8\" },\n"
+        "    \"m\": { \"datapath_id\": \"0x7\" },\n"
+        "    \"a\": { \"datapath_id\": \"0x7\" }\n"
+        "  },\n  \"containers\": {}\n}\n";
+    expect_error("datapath ID three times (second)", three_dpids, 6,
+                 "switches.m.datapath_id: 0000000000000007 is also the "
+                 "datapath ID of switches.z");
+    expect_error("datapath ID three times (third)", three_dpids, 7,
+                 "switches.a.datapath_id: 0000000000000007 is also the "
+                 "datapath ID of switches.z");
     expect_error("malformed datapath ID", "{\n  \"networks\": {},\n"
                  "  \"switches\": {\n"
                  "    \"a\": { \"datapath_id\": \"00001e057c0a9a41ff\" }\n"
