@@ -90,7 +90,9 @@ static void ofg_match_xxreg0_prefix(struct match *,
                                     const struct ofg_ipv6_prefix *);
 static void ofg_match_unicast_dst(struct match *,
                                   const struct ofg_network *);
-static void ofg_put_move_nd_target(struct ofpbuf *);
+static void ofg_flow_builder_check_target(struct ofg_flow_builder *,
+                                          uint16_t priority,
+                                          const struct match *);
 
 static void ofg_flow_builder_init(struct ofg_flow_builder *, uint64_t cookie);
 static void ofg_flow_builder_add(struct ofg_flow_builder *, uint8_t table_id,
@@ -362,8 +364,6 @@ static void
 ofg_flows_add_nd_binding(struct ofg_flow_builder *b,
                          const struct ofg_container *c, ofp_port_t port)
 {
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
     /* Priority 50: solicitations with its own source link-layer option. */
@@ -378,10 +378,7 @@ ofg_flows_add_nd_binding(struct ofg_flow_builder *b,
     ofg_match_nd(&match, OFG_ICMP6_NA);
     match_set_in_port(&match, port);
     match_set_arp_tha(&match, c->mac);
-    ofg_put_move_nd_target(&ofpacts);
-    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
-    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match, &ofpacts);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flow_builder_check_target(b, OFG_PRIO_ARP, &match);
 
     /* Priority 50, table 31: an advertisement, or a duplicate address
      * detection probe, only for an address the container owns.  (A probe
@@ -604,8 +601,6 @@ ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
 static void
 ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
 {
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
     ofg_flows_add_switch_nd_unspecified(b);
@@ -635,10 +630,7 @@ ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
      * the target check (table 31). */
     ofg_match_nd(&match, OFG_ICMP6_NA);
     match_set_arp_tha(&match, eth_zero);
-    ofg_put_move_nd_target(&ofpacts);
-    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
-    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_ARP, &match, &ofpacts);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flow_builder_check_target(b, OFG_PRIO_ARP, &match);
 
     /* Priority 50: MLD reports and dones. */
     for (size_t i = 0; i < ARRAY_SIZE(mld_types); i++) {
@@ -672,18 +664,12 @@ ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
 static void
 ofg_flows_add_switch_nd_unspecified(struct ofg_flow_builder *b)
 {
-    uint64_t stub[128 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match match;
 
     ofg_match_nd(&match, OFG_ICMP6_NS);
     match_set_ipv6_src(&match, &in6addr_any);
     match_set_arp_sha(&match, eth_zero);
-    ofg_put_move_nd_target(&ofpacts);
-    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
-    ofg_flow_builder_add(b, OFG_TABLE_ND, OFG_PRIO_GATEWAY, &match,
-                         &ofpacts);
-    ofpbuf_uninit(&ofpacts);
+    ofg_flow_builder_check_target(b, OFG_PRIO_GATEWAY, &match);
 
     ofg_match_nd(&match, OFG_ICMP6_RS);
     match_set_ipv6_src(&match, &in6addr_any);
@@ -890,19 +876,25 @@ ofg_match_unicast_dst(struct match *match, const struct ofg_network *net)
     }
 }
 
-/* Appends to 'ofpacts' an action that copies the ND target into xxreg0, so
- * that one flow per address checks the target of both advertisements and
- * duplicate address detection probes. */
+/* Adds a table 30 flow for 'match' that copies the ND target into xxreg0
+ * and goes to table 31, so that one flow per address there checks the
+ * target of both advertisements and duplicate address detection probes. */
 static void
-ofg_put_move_nd_target(struct ofpbuf *ofpacts)
+ofg_flow_builder_check_target(struct ofg_flow_builder *b, uint16_t priority,
+                              const struct match *match)
 {
-    struct ofpact_reg_move *move = ofpact_put_REG_MOVE(ofpacts);
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofpact_reg_move *move = ofpact_put_REG_MOVE(&ofpacts);
     move->src.field = mf_from_id(MFF_ND_TARGET);
     move->src.ofs = 0;
     move->src.n_bits = 128;
     move->dst.field = mf_from_id(MFF_XXREG0);
     move->dst.ofs = 0;
     move->dst.n_bits = 128;
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ND_TARGET;
+    ofg_flow_builder_add(b, OFG_TABLE_ND, priority, match, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
 }
 
 /* Builders. */

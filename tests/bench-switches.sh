@@ -1,0 +1,176 @@
+#!/bin/bash
+# bench-switches.sh: one ofguard, many switches.  SWITCHES dummy bridges
+# (default 1,000), spread over PROCS ovs-vswitchd processes (default 5,
+# each with its own ovsdb-server, standing in for hosts), each bridge with
+# CONTAINERS container ports (default 50) and one trusted uplink, all
+# pointed at one ofguard at once.  Prints the time from set-controller to
+# every switch in sync, and ofguard's RSS and CPU time; then the same for an
+# ofguard restart (every switch read back, nothing sent).
+#
+# Usage: tests/bench-switches.sh [SWITCHES [CONTAINERS [PROCS]]]
+#        (after build-aux/setup.sh or tests/run-all.sh)
+#
+# Not part of the test suite: figures to compare, not pass/fail
+# (tests/switches.test checks 200 switches for correctness).
+
+set -eu
+N_SW=${1:-1000}
+PER_SW=${2:-50}
+PROCS=${3:-5}
+OFG_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+OFGUARD=${OFGUARD:-$OFG_SRCDIR/controller/ofguard}
+export OFGUARD
+# shellcheck source=../ovs-sandbox/sandbox-lib.sh
+. "$OFG_SRCDIR/ovs-sandbox/sandbox-lib.sh"
+
+case $N_SW$PER_SW$PROCS in
+    *[!0-9]*) echo "usage: $0 [SWITCHES [CONTAINERS [PROCS]]]" >&2; exit 1 ;;
+esac
+if [ "$PROCS" -lt 1 ] || [ "$N_SW" -lt "$PROCS" ] || [ "$PER_SW" -lt 1 ]; then
+    echo "bench-switches: need SWITCHES >= PROCS >= 1, CONTAINERS >= 1" >&2
+    exit 1
+fi
+
+if [ "$PER_SW" -gt 63 ]; then
+    echo "bench-switches: at most 63 containers per switch (4 switches share a /24)" >&2
+    exit 1
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ofg-bench-sw.XXXXXX")
+cleanup() {
+    set +e
+    ofg_sb_env "$dir/s1" && ofg_sb_stop_ofguard
+    for p in $(seq "$PROCS"); do
+        ofg_sb_env "$dir/s$p" && ofg_sb_stop
+    done
+    [ -n "${OFG_BENCH_KEEP:-}" ] || rm -rf "$dir"
+}
+trap cleanup EXIT
+msg() { echo "bench-switches: $*" >&2; }
+now() { date +%s.%N; }
+
+# No per-message debug logging in the switches: it would dominate.
+OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
+export OFG_SB_VSWITCHD_ARGS
+
+# Switch s (1..N_SW) lives in process (s - 1) % PROCS + 1, as bridge br<s>
+# with datapath ID s, uplink up<s> (ofport 1) and ports p<s>-<c>.
+add_bridges() {     # add_bridges PROC: its bridges, in one transaction
+    local s c args=()
+    for s in $(seq "$1" "$PROCS" "$N_SW"); do
+        args+=(-- add-br "br$s" -- set bridge "br$s" datapath_type=dummy
+               fail-mode=secure protocols=OpenFlow13
+               other-config:disable-in-band=true
+               "other-config:datapath-id=$(printf '%016x' "$s")"
+               -- add-port "br$s" "up$s" -- set interface "up$s" type=dummy
+               ofport_request=1)
+        for c in $(seq "$PER_SW"); do
+            args+=(-- add-port "br$s" "p$s-$c"
+                   -- set interface "p$s-$c" type=dummy
+                   "ofport_request=$((c + 1))")
+        done
+    done
+    ovs-vsctl --timeout=600 "${args[@]}" > /dev/null
+}
+for p in $(seq "$PROCS"); do
+    msg "process $p of $PROCS: starting, adding its bridges..."
+    ofg_sb_start "$dir/s$p"
+    add_bridges "$p"
+done
+
+cfg=$dir/switches.json
+/usr/bin/python3 - "$N_SW" "$PER_SW" > "$cfg" <<'PY'
+import json, sys
+n_sw, per = int(sys.argv[1]), int(sys.argv[2])
+switches, containers, networks = {}, {}, {}
+for s in range(1, n_sw + 1):
+    switches["host%d" % s] = {"datapath_id": "%016x" % s,
+                              "trusted_ports": ["up%d" % s]}
+    net = "net%d" % ((s - 1) // 4)         # 4 switches share a /24
+    if net not in networks:
+        k = (s - 1) // 4
+        networks[net] = {"subnet": "10.%d.%d.0/24" % (k >> 8, k & 255),
+                         "gateway": "10.%d.%d.1" % (k >> 8, k & 255)}
+    for c in range(1, per + 1):
+        i = (s - 1) * per + c
+        k = (s - 1) // 4
+        host = ((s - 1) % 4) * per + c + 1
+        containers["c%d-%d" % (s, c)] = {
+            "switch": "host%d" % s, "port": "p%d-%d" % (s, c),
+            "network": net,
+            "mac": "02:00:%02x:%02x:%02x:%02x" % (
+                i >> 24, (i >> 16) & 255, (i >> 8) & 255, i & 255),
+            "ipv4": ["10.%d.%d.%d" % (k >> 8, k & 255, host)],
+            "cookie": "0x%x" % i}
+json.dump({"networks": networks, "switches": switches,
+           "containers": containers}, sys.stdout)
+PY
+
+ofg_sb_env "$dir/s1"
+ofg_sb_start_ofguard "$cfg"
+port=$OFG_SB_OFGUARD_PORT
+pid=$(cat "$dir/s1/ofguard.pid")
+log=$dir/s1/ofguard.log
+
+synced() {      # all N_SW switches connected and in sync
+    local st
+    st=$(ofg_sb_env "$dir/s1" && ovs-appctl --timeout=10 -t ofguard status) ||
+        return 1
+    [ "$(grep -c '^switch ' <<< "$st")" = "$N_SW" ] &&
+        ! grep -q ' sync=no ' <<< "$st"
+}
+cpu_s() {       # ofguard's CPU time so far (user + system), seconds
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' \
+        "/proc/$1/stat"
+}
+point_all() {   # points every bridge at ofguard, one transaction per process
+    local p s args
+    for p in $(seq "$PROCS"); do
+        args=()
+        for s in $(seq "$p" "$PROCS" "$N_SW"); do
+            args+=(-- "--id=@c$s" create controller
+                   "target=\"tcp:127.0.0.1:$port\"" max_backoff=1000
+                   -- set bridge "br$s" "controller=@c$s")
+        done
+        (ofg_sb_env "$dir/s$p" && ovs-vsctl --no-wait --timeout=120 "${args[@]}") &
+    done
+    wait
+}
+
+msg "pointing $N_SW bridges at ofguard..."
+cpu0=$(cpu_s "$pid")
+t0=$(now)
+point_all
+ofg_sb__wait 1800 synced || { msg "not all in sync after 30 min"; exit 1; }
+t1=$(now)
+cold_s=$(echo "$t1 - $t0" | bc)
+cold_cpu=$(echo "$(cpu_s "$pid") - $cpu0" | bc)
+cold_rss=$(ps -o rss= -p "$pid" | tr -d ' ')
+n_flows=$(grep -c 'in sync,' "$log" || true)
+total_flows=$(ofg_sb_env "$dir/s1" && ovs-appctl -t ofguard status |
+              sed -n 's/.* flows=\([0-9]*\) .*/\1/p' | awk '{s += $1} END {print s}')
+
+# Restart: every switch reconnects, is read back and needs nothing.
+msg "restarting ofguard..."
+ofg_sb_stop_ofguard
+skip=$(wc -l < "$log")
+t0=$(now)
+ofg_sb_start_ofguard "$cfg" "--listen=ptcp:$port:127.0.0.1"
+pid=$(cat "$dir/s1/ofguard.pid")
+ofg_sb__wait 1800 synced || { msg "not all in sync after the restart"; exit 1; }
+t1=$(now)
+restart_s=$(echo "$t1 - $t0" | bc)
+restart_cpu=$(cpu_s "$pid")
+restart_rss=$(ps -o rss= -p "$pid" | tr -d ' ')
+rounds=$(tail -n +"$((skip + 1))" "$log" | grep -c 'update round' || true)
+
+printf '\nofguard, %d switches x %d containers (%d ovs-vswitchd), %d flows\n' \
+       "$N_SW" "$PER_SW" "$PROCS" "$total_flows"
+printf '%-52s %10.2f\n' "cold: set-controller -> every switch in sync (s)" "$cold_s"
+printf '%-52s %10s\n' "  ofguard CPU (s)" "$cold_cpu"
+printf '%-52s %10s\n' "  ofguard RSS (KiB)" "$cold_rss"
+printf '%-52s %10s\n' "  switches that reported in sync" "$n_flows"
+printf '%-52s %10.2f\n' "restart: ofguard start -> every switch in sync (s)" "$restart_s"
+printf '%-52s %10s\n' "  ofguard CPU (s)" "$restart_cpu"
+printf '%-52s %10s\n' "  ofguard RSS (KiB)" "$restart_rss"
+printf '%-52s %10s\n' "  update rounds after the restart (0: none sent)" "$rounds"
