@@ -5,7 +5,9 @@
 # CONTAINERS container ports (default 50) and one trusted uplink, all
 # pointed at one ofguard at once.  Prints the time from set-controller to
 # every switch in sync, and ofguard's RSS and CPU time; then the same for an
-# ofguard restart (every switch read back, nothing sent).
+# ofguard restart (every switch read back, nothing sent); then, as the
+# baseline, the time "ovs-ofctl --bundle add-flows" of the same flows takes
+# into every bridge (one ovs-ofctl at a time per ovs-vswitchd).
 #
 # Usage: tests/bench-switches.sh [SWITCHES [CONTAINERS [PROCS]]]
 #        (after build-aux/setup.sh or tests/run-all.sh)
@@ -56,15 +58,16 @@ export OFG_SB_VSWITCHD_ARGS
 # Switch s (1..N_SW) lives in process (s - 1) % PROCS + 1, as bridge br<s>
 # with datapath ID s, uplink up<s> (ofport 1) and ports p<s>-<c>.
 add_bridges() {     # add_bridges PROC: its bridges, straight to the database
-    # ovsdb transactions, as tests/bench.sh does for ports: ovs-vsctl checks
-    # every new port against all existing ones, quadratic at this size.
+    # ovsdb transactions of 4 bridges (a transaction is one command-line
+    # argument), as tests/bench.sh does for ports: ovs-vsctl checks every
+    # new port against all existing ones, quadratic at this size.
     local first txn
-    for first in $(seq "$1" $((PROCS * 20)) "$N_SW"); do
+    for first in $(seq "$1" $((PROCS * 4)) "$N_SW"); do
         txn=$(/usr/bin/python3 - "$first" "$PROCS" "$N_SW" "$PER_SW" <<'PY'
 import json, sys
 first, procs, n_sw, per = (int(x) for x in sys.argv[1:])
 ops, bridges = ["Open_vSwitch"], []
-for s in range(first, min(first + 20 * procs, n_sw + 1), procs):
+for s in range(first, min(first + 4 * procs, n_sw + 1), procs):
     ports = []
     for name, ofport in [("up%d" % s, 1)] + [("p%d-%d" % (s, c), c + 1)
                                              for c in range(1, per + 1)]:
@@ -190,6 +193,35 @@ restart_cpu=$(cpu_s "$pid")
 restart_rss=$(ps -o rss= -p "$pid" | tr -d ' ')
 rounds=$(tail -n +"$((skip + 1))" "$log" | grep -c 'update round' || true)
 
+# Baseline: the same flows ("ofguard --compile" for each switch) into every
+# bridge by ovs-ofctl --bundle add-flows, one ovs-ofctl at a time per
+# ovs-vswitchd, the processes in parallel: what the switches take to accept
+# the flows with no controller logic at all.
+msg "baseline: ovs-ofctl, compiling each switch's flows..."
+ofg_sb_stop_ofguard
+mkdir -p "$dir/flows"
+for s in $(seq "$N_SW"); do
+    "$OFGUARD" --compile --switch="host$s" "$cfg" > "$dir/flows/$s"
+done
+for p in $(seq "$PROCS"); do
+    (ofg_sb_env "$dir/s$p" &&
+     for s in $(seq "$p" "$PROCS" "$N_SW"); do
+         ovs-vsctl --no-wait del-controller "br$s" &&
+         ovs-ofctl -O OpenFlow13 del-flows "br$s"
+     done)
+done
+msg "baseline: installing..."
+t0=$(now)
+for p in $(seq "$PROCS"); do
+    (ofg_sb_env "$dir/s$p" &&
+     for s in $(seq "$p" "$PROCS" "$N_SW"); do
+         ovs-ofctl -O OpenFlow13 --bundle add-flows "br$s" "$dir/flows/$s"
+     done) &
+done
+wait
+t1=$(now)
+ofctl_s=$(echo "$t1 - $t0" | bc)
+
 printf '\nofguard, %d switches x %d containers (%d ovs-vswitchd), %d flows\n' \
        "$N_SW" "$PER_SW" "$PROCS" "$total_flows"
 printf '%-52s %10.2f\n' "cold: set-controller -> every switch in sync (s)" "$cold_s"
@@ -200,3 +232,4 @@ printf '%-52s %10.2f\n' "restart: ofguard start -> every switch in sync (s)" "$r
 printf '%-52s %10s\n' "  ofguard CPU (s)" "$restart_cpu"
 printf '%-52s %10s\n' "  ofguard RSS (KiB)" "$restart_rss"
 printf '%-52s %10s\n' "  update rounds after the restart (0: none sent)" "$rounds"
+printf '%-52s %10.2f\n' "baseline: ovs-ofctl --bundle add-flows, all switches (s)" "$ofctl_s"
