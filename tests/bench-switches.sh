@@ -193,23 +193,23 @@ restart_cpu=$(cpu_s "$pid")
 restart_rss=$(ps -o rss= -p "$pid" | tr -d ' ')
 rounds=$(tail -n +"$((skip + 1))" "$log" | grep -c 'update round' || true)
 
-# Baseline: the same flows ("ofguard --compile" for each switch) into every
-# bridge by ovs-ofctl --bundle add-flows, one ovs-ofctl at a time per
+# Baseline: the same flows, as the switches hold them now (ofguard's), into
+# every bridge by ovs-ofctl --bundle add-flows, one ovs-ofctl at a time per
 # ovs-vswitchd, the processes in parallel: what the switches take to accept
 # the flows with no controller logic at all.
-msg "baseline: ovs-ofctl, compiling each switch's flows..."
+msg "baseline: ovs-ofctl, saving each bridge's flows..."
 ofg_sb_stop_ofguard
 mkdir -p "$dir/flows"
-for s in $(seq "$N_SW"); do
-    "$OFGUARD" --compile --switch="host$s" "$cfg" > "$dir/flows/$s"
-done
 for p in $(seq "$PROCS"); do
     (ofg_sb_env "$dir/s$p" &&
      for s in $(seq "$p" "$PROCS" "$N_SW"); do
-         ovs-vsctl --no-wait del-controller "br$s" &&
+         ovs-ofctl -O OpenFlow13 --no-stats dump-flows "br$s" |
+             grep -v '^OFPST_FLOW' > "$dir/flows/$s"
+         ovs-vsctl --no-wait del-controller "br$s"
          ovs-ofctl -O OpenFlow13 del-flows "br$s"
-     done)
+     done) &
 done
+wait
 msg "baseline: installing..."
 t0=$(now)
 for p in $(seq "$PROCS"); do
@@ -221,6 +221,14 @@ done
 wait
 t1=$(now)
 ofctl_s=$(echo "$t1 - $t0" | bc)
+ofctl_flows=0
+for p in $(seq "$PROCS"); do
+    n=$(ofg_sb_env "$dir/s$p" &&
+        for s in $(seq "$p" "$PROCS" "$N_SW"); do
+            ovs-ofctl -O OpenFlow13 dump-flows "br$s" | grep -c cookie= || true
+        done | awk '{s += $1} END {print s}')
+    ofctl_flows=$((ofctl_flows + n))
+done
 
 printf '\nofguard, %d switches x %d containers (%d ovs-vswitchd), %d flows\n' \
        "$N_SW" "$PER_SW" "$PROCS" "$total_flows"
@@ -233,3 +241,4 @@ printf '%-52s %10s\n' "  ofguard CPU (s)" "$restart_cpu"
 printf '%-52s %10s\n' "  ofguard RSS (KiB)" "$restart_rss"
 printf '%-52s %10s\n' "  update rounds after the restart (0: none sent)" "$rounds"
 printf '%-52s %10.2f\n' "baseline: ovs-ofctl --bundle add-flows, all switches (s)" "$ofctl_s"
+printf '%-52s %10s\n' "  flows the switches then held" "$ofctl_flows"
