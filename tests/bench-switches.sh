@@ -201,11 +201,17 @@ msg "baseline: ovs-ofctl, saving each bridge's flows..."
 ofg_sb_stop_ofguard
 mkdir -p "$dir/flows"
 for p in $(seq "$PROCS"); do
+    # The controllers go in one transaction per process: each change makes
+    # ovs-vswitchd reconfigure all of its ports.
     (ofg_sb_env "$dir/s$p" &&
+     args=() &&
      for s in $(seq "$p" "$PROCS" "$N_SW"); do
          ovs-ofctl -O OpenFlow13 --no-stats dump-flows "br$s" |
              grep -v '^OFPST_FLOW' > "$dir/flows/$s"
-         ovs-vsctl --no-wait del-controller "br$s"
+         args+=(-- clear bridge "br$s" controller)
+     done &&
+     ovs-vsctl --timeout=600 "${args[@]}" &&
+     for s in $(seq "$p" "$PROCS" "$N_SW"); do
          ovs-ofctl -O OpenFlow13 del-flows "br$s"
      done) &
 done
