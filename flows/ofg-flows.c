@@ -85,6 +85,7 @@ static void ofg_flows_add_switch_deliver(struct ofg_flow_builder *,
 
 static void ofg_match_icmp6_any(struct match *);
 static void ofg_match_icmp6(struct match *, uint8_t type);
+static void ofg_match_dhcp_client(struct match *);
 static void ofg_match_nd(struct match *, uint8_t type);
 static void ofg_match_xxreg0_prefix(struct match *,
                                     const struct ofg_ipv6_prefix *);
@@ -492,15 +493,8 @@ static void
 ofg_flows_add_switch_source(struct ofg_flow_builder *b)
 {
     struct match match;
-    match_init_catchall(&match);
-    match_set_metadata_masked(&match, htonll(OFG_MD_DHCP),
-                              htonll(OFG_MD_DHCP));
-    match_set_dl_type(&match, htons(ETH_TYPE_IP));
-    match_set_nw_proto(&match, IPPROTO_UDP);
+    ofg_match_dhcp_client(&match);
     match_set_nw_src(&match, htonl(0));
-    match_set_nw_dst(&match, htonl(0xffffffff));
-    match_set_tp_src(&match, htons(68));
-    match_set_tp_dst(&match, htons(67));
     ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
                           OFG_TABLE_GUARD);
 
@@ -709,16 +703,12 @@ ofg_flows_add_switch_dest(struct ofg_flow_builder *b)
 
     /* Priority 150: DHCP clients (DISCOVER, REQUEST, REBINDING) broadcast
      * to the servers, and DHCPv6 clients send to ff02::1:2. */
+    ofg_match_dhcp_client(&match);
+    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
+                          OFG_TABLE_DELIVER);
     match_init_catchall(&match);
     match_set_metadata_masked(&match, htonll(OFG_MD_DHCP),
                               htonll(OFG_MD_DHCP));
-    match_set_dl_type(&match, htons(ETH_TYPE_IP));
-    match_set_nw_proto(&match, IPPROTO_UDP);
-    match_set_nw_dst(&match, htonl(0xffffffff));
-    match_set_tp_src(&match, htons(68));
-    match_set_tp_dst(&match, htons(67));
-    ofg_flow_builder_goto(b, OFG_TABLE_DEST, OFG_PRIO_GATEWAY, &match,
-                          OFG_TABLE_DELIVER);
     match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
     match_set_nw_proto(&match, IPPROTO_UDP);
     match_set_ipv6_dst(&match, &dhcp6_servers);
@@ -839,6 +829,20 @@ ofg_match_icmp6(struct match *match, uint8_t type)
 {
     ofg_match_icmp6_any(match);
     match_set_icmp_type(match, type);
+}
+
+/* Initializes 'match' to what a DHCP client with "allow_dhcp" broadcasts to
+ * the servers: UDP 68 -> 67 to 255.255.255.255. */
+static void
+ofg_match_dhcp_client(struct match *match)
+{
+    match_init_catchall(match);
+    match_set_metadata_masked(match, htonll(OFG_MD_DHCP), htonll(OFG_MD_DHCP));
+    match_set_dl_type(match, htons(ETH_TYPE_IP));
+    match_set_nw_proto(match, IPPROTO_UDP);
+    match_set_nw_dst(match, htonl(0xffffffff));
+    match_set_tp_src(match, htons(68));
+    match_set_tp_dst(match, htons(67));
 }
 
 /* Initializes 'match' to a neighbour discovery message of 'type' that is
