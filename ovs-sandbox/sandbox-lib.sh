@@ -314,6 +314,39 @@ ofg_sb_add_port() {
     fi
 }
 
+# ofg_sb_add_dummy_ports BR N OFFSET: dummy ports p1..pN on BR, port pJ
+# with OpenFlow number J + OFFSET, then waits until pN has its number.
+# Straight ovsdb transactions of 200 ports each: ovs-vsctl checks every new
+# port against all existing ones, which is quadratic at the sizes the
+# benchmarks use.
+ofg_sb_add_dummy_ports() {
+    local br=$1 n=$2 offset=$3 first txn
+    for first in $(seq 1 200 "$n"); do
+        txn=$(/usr/bin/python3 - "$br" "$first" "$n" "$offset" <<'PY'
+import json, sys
+br, first, n, offset = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+ops, ports = ["Open_vSwitch"], []
+for j in range(first, min(first + 199, n) + 1):
+    ops.append({"op": "insert", "table": "Interface", "uuid-name": "i%d" % j,
+                "row": {"name": "p%d" % j, "type": "dummy",
+                        "ofport_request": j + offset}})
+    ops.append({"op": "insert", "table": "Port", "uuid-name": "q%d" % j,
+                "row": {"name": "p%d" % j,
+                        "interfaces": ["named-uuid", "i%d" % j]}})
+    ports.append(["named-uuid", "q%d" % j])
+ops.append({"op": "mutate", "table": "Bridge",
+            "where": [["name", "==", br]],
+            "mutations": [["ports", "insert", ["set", ports]]]})
+print(json.dumps(ops))
+PY
+) || return 1
+        ovsdb-client transact "unix:$OFG_SANDBOX/db.sock" "$txn" > /dev/null ||
+            return 1
+    done
+    ovs-vsctl --timeout=600 wait-until interface "p$n" \
+        "ofport=$((n + offset))" > /dev/null
+}
+
 # ofg_sb_set_controller BR TARGET...: one transaction, so that the switch
 # never runs with the default 8 s max_backoff, which would make every
 # "controller restarted" test slow.  No TARGET removes the controllers.

@@ -171,37 +171,16 @@ ns "$NS_S" ip addr add "$SIP/24" dev eth0
 ns "$NS_C" ip addr add "$CIP/24" dev eth0
 ns "$NS_C" ip route add default via "$SIP"
 
-# The other N-1 containers on dummy ports p1.. (ofports 3..), in straight
-# ovsdb transactions of 200 ports each, as tests/bench.sh does (ovs-vsctl
-# checks every new port against all existing ones: quadratic).
+# The other N-1 containers on dummy ports p1.. (ofports 3..), added by
+# ofg_sb_add_dummy_ports (ovsdb transactions: ovs-vsctl would be
+# quadratic at this size).
 # ovs-vswitchd runs with --enable-dummy, not =override, so dummy ports and
 # the veths (system ports) live side by side on this netdev bridge.
 D=0
 [ "$PORTS" = none ] || D=$((N - 1))
 if [ "$D" -gt 0 ]; then
     msg "adding $D dummy ports..."
-    for first in $(seq 1 200 "$D"); do
-        txn=$("$PY" - "$first" "$D" <<'PY'
-import json, sys
-first, n = int(sys.argv[1]), int(sys.argv[2])
-ops, ports = ["Open_vSwitch"], []
-for j in range(first, min(first + 199, n) + 1):
-    ops.append({"op": "insert", "table": "Interface", "uuid-name": "i%d" % j,
-                "row": {"name": "p%d" % j, "type": "dummy",
-                        "ofport_request": j + 2}})
-    ops.append({"op": "insert", "table": "Port", "uuid-name": "q%d" % j,
-                "row": {"name": "p%d" % j,
-                        "interfaces": ["named-uuid", "i%d" % j]}})
-    ports.append(["named-uuid", "q%d" % j])
-ops.append({"op": "mutate", "table": "Bridge",
-            "where": [["name", "==", "br0"]],
-            "mutations": [["ports", "insert", ["set", ports]]]})
-print(json.dumps(ops))
-PY
-)
-        ovsdb-client transact "unix:$dir/db.sock" "$txn" > /dev/null
-    done
-    ovs-vsctl --timeout=600 wait-until interface "p$D" ofport=$((D + 2)) ||
+    ofg_sb_add_dummy_ports "$BR" "$D" 2 ||
         die "dummy port p$D did not get ofport $((D + 2)): $(ovs-vsctl get interface "p$D" error)"
 fi
 n_dp_ports=$(ovs-appctl dpif/show | grep -c '^ *[^ ]* [0-9]*/[0-9]*:') || true

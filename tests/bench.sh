@@ -88,30 +88,7 @@ now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc; }
 
 echo "bench: $N containers: adding $N dummy ports..." >&2
-# Straight ovsdb transactions of 200 ports each: ovs-vsctl checks every new
-# port against all existing ones, which is quadratic at this size.
-for first in $(seq 1 200 "$N"); do
-    txn=$(/usr/bin/python3 - "$first" "$N" <<'PY'
-import json, sys
-first, n = int(sys.argv[1]), int(sys.argv[2])
-ops, ports = ["Open_vSwitch"], []
-for j in range(first, min(first + 199, n) + 1):
-    ops.append({"op": "insert", "table": "Interface", "uuid-name": "i%d" % j,
-                "row": {"name": "p%d" % j, "type": "dummy",
-                        "ofport_request": j + 1}})
-    ops.append({"op": "insert", "table": "Port", "uuid-name": "q%d" % j,
-                "row": {"name": "p%d" % j,
-                        "interfaces": ["named-uuid", "i%d" % j]}})
-    ports.append(["named-uuid", "q%d" % j])
-ops.append({"op": "mutate", "table": "Bridge",
-            "where": [["name", "==", "br0"]],
-            "mutations": [["ports", "insert", ["set", ports]]]})
-print(json.dumps(ops))
-PY
-)
-    ovsdb-client transact "unix:$dir/db.sock" "$txn" > /dev/null
-done
-ovs-vsctl --timeout=600 wait-until interface "p$N" ofport=$((N + 1))
+ofg_sb_add_dummy_ports br0 "$N" 1
 
 # The config: N containers, each with a primary and an additional address
 # (the seed slide's "one extra IP each"), on /16 networks of 250 each.
