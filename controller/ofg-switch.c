@@ -85,6 +85,7 @@ typedef bool ofg_reply_handler(struct ofg_sw *, struct ofg_request *,
 struct ofg_request {
     struct hmap_node node;      /* In ofg_sw's 'requests', by xid. */
     ovs_be32 xid;
+    enum ofptype reply_type;    /* The type its replies must have. */
     ofg_reply_handler *handler; /* Returns true when the request is done. */
     struct ofg_query *query;    /* For a "flows" query, else NULL. */
 };
@@ -176,6 +177,7 @@ static void ofg_sw_update_desired(struct ofg_sw *,
                                   const struct ofg_config *old, bool all);
 static struct ofg_request *ofg_sw_request(struct ofg_sw *, struct ofpbuf *,
                                           ofg_reply_handler *);
+static enum ofptype ofg_reply_type(const struct ofpbuf *request);
 static struct ofg_request *ofg_sw_find_request(const struct ofg_sw *,
                                                ovs_be32 xid);
 static void ofg_sw_end_request(struct ofg_sw *, struct ofg_request *,
@@ -543,7 +545,11 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
     case OFPTYPE_BUNDLE_CONTROL:
     case OFPTYPE_BARRIER_REPLY:
         req = ofg_sw_find_request(sw, oh->xid);
-        if (req && req->handler(sw, req, oh, type)) {
+        if (req && type != req->reply_type) {
+            /* Another kind of reply than the request's, which its handler
+             * could not decode. */
+            ofg_sw_bad_reply(sw, req, oh);
+        } else if (req && req->handler(sw, req, oh, type)) {
             ofg_sw_end_request(sw, req, NULL);
         }
         /* A reply to no request of ours (a late answer to an earlier
@@ -1075,10 +1081,38 @@ ofg_sw_request(struct ofg_sw *sw, struct ofpbuf *msg,
 {
     struct ofg_request *req = xzalloc(sizeof *req);
     req->xid = ((struct ofp_header *) msg->data)->xid;
+    req->reply_type = ofg_reply_type(msg);
     req->handler = handler;
     hmap_insert(&sw->requests, &req->node, hash_int(ntohl(req->xid), 0));
     ofg_sw_send(sw, msg);
     return req;
+}
+
+/* The type of the replies to 'request', one of ofguard's requests. */
+static enum ofptype
+ofg_reply_type(const struct ofpbuf *request)
+{
+    const struct ofp_header *oh = request->data;
+    enum ofpraw raw;
+    ovs_assert(!ofpraw_decode_partial(&raw, oh, request->size));
+    if (ofpmsg_is_stat_request(oh)) {
+        return ofptype_from_ofpraw(ofpraw_stats_request_to_reply(
+                                       raw, oh->version));
+    }
+    switch (ofptype_from_ofpraw(raw)) {
+    case OFPTYPE_FEATURES_REQUEST:
+        return OFPTYPE_FEATURES_REPLY;
+    case OFPTYPE_GET_CONFIG_REQUEST:
+        return OFPTYPE_GET_CONFIG_REPLY;
+    case OFPTYPE_BARRIER_REQUEST:
+        return OFPTYPE_BARRIER_REPLY;
+    case OFPTYPE_BUNDLE_CONTROL:
+        return OFPTYPE_BUNDLE_CONTROL;
+    case OFPTYPE_ROLE_REQUEST:
+        return OFPTYPE_ROLE_REPLY;
+    default:
+        OVS_NOT_REACHED();
+    }
 }
 
 static struct ofg_request *
