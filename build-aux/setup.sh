@@ -4,12 +4,19 @@
 # build-ovs.sh), autoreconf, configure and make.  Safe to run again: each
 # step is skipped when its result is already there.
 #
-# Usage: build-aux/setup.sh [CONFIGURE-OPTION]...
+# Usage: build-aux/setup.sh [--fuzz] [CONFIGURE-OPTION]...
+#   --fuzz  also installs clang, for the libFuzzer targets (tests/fuzz/)
 
 set -e
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
+
+fuzz=no
+if test "$1" = --fuzz; then
+    fuzz=yes
+    shift
+fi
 
 # Debian packages: build tools, OVS (binaries for the tests and the sandbox,
 # source for the library), jansson, OpenSSL, and the tools the packet tests
@@ -19,6 +26,11 @@ packages="autoconf automake libtool pkg-config make gcc
           openvswitch-switch openvswitch-common openvswitch-source
           python3 python3-scapy iproute2 ethtool tcpdump procps
           iputils-ping dsniff arping tcpreplay dnsmasq-base busybox"
+# clang (with libFuzzer) only for the fuzz targets, which a normal build
+# does not need.
+if test $fuzz = yes; then
+    packages="$packages clang"
+fi
 missing=
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \

@@ -1,0 +1,594 @@
+/* Copyright (c) 2026 The ofguard authors.
+ *
+ * Licensed under the Apache License, Version 2.0. */
+
+/* Writes the seed corpus of the OpenFlow fuzz target (fuzz-openflow.c, whose
+ * comment describes the input) into a directory: a switch's messages as
+ * libopenvswitch encodes them, as ovs-vswitchd would send them, in the
+ * sessions and states where they matter.
+ *
+ * Usage: gen-seeds DIR */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config/ofg-config.h"
+#include "openvswitch/list.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-port.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "tests/fuzz/fuzz-switch.h"
+#include "byte-order.h"
+#include "flow.h"
+#include "util.h"
+
+/* As in fuzz-openflow.c. */
+enum {
+    QUERY = 0x10,
+    ANSWER = 0x20,
+    RELOAD = 0x40,
+    HAS_FLOWS = 0x80,
+};
+
+/* OpenFlow message and multipart types, for messages built by hand. */
+enum {
+    MP_PORT_DESC = 13,          /* Multipart type. */
+    T_ECHO_REQUEST = 2,
+    T_FEATURES_REPLY = 6,
+    T_BARRIER_REPLY = 21,
+};
+
+/* Xid selectors: the most recent message ofguard sent, the one before. */
+#define LAST 0
+#define BEFORE_LAST 1
+
+static const char *dir;
+static struct ofg_config *config;
+static int n_written;
+
+/* One seed being built. */
+static struct ofpbuf seed;
+
+static void
+seed_start(unsigned int flags)
+{
+    ofpbuf_init(&seed, 0);
+    ofpbuf_put(&seed, &(uint8_t) { flags }, 1);
+}
+
+static void
+seed_write(const char *name)
+{
+    char *file = xasprintf("%s/%s", dir, name);
+    FILE *stream = fopen(file, "wb");
+    if (!stream || fwrite(seed.data, 1, seed.size, stream) != seed.size
+        || fclose(stream)) {
+        ovs_fatal(errno, "%s: write failed", file);
+    }
+    free(file);
+    ofpbuf_uninit(&seed);
+    n_written++;
+}
+
+/* Appends 'msg' to the seed and frees it. */
+static void
+put(struct ofpbuf *msg)
+{
+    ofpmsg_update_length(msg);
+    ofpbuf_put(&seed, msg->data, msg->size);
+    ofpbuf_delete(msg);
+}
+
+static void
+put_all(struct ovs_list *msgs)
+{
+    struct ofpbuf *msg;
+    LIST_FOR_EACH_POP (msg, list_node, msgs) {
+        put(msg);
+    }
+}
+
+/* Gives 'msg' xid 'xid' and the length it has (encoders leave that to
+ * vconn_send()). */
+static struct ofpbuf *
+with_xid(struct ofpbuf *msg, uint32_t xid)
+{
+    ((struct ofp_header *) msg->data)->xid = htonl(xid);
+    ofpmsg_update_length(msg);
+    return msg;
+}
+
+/* ofguard's requests, as it encodes them, with xid 'xid'. */
+
+static struct ofpbuf *
+features_request(uint32_t xid)
+{
+    return with_xid(ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
+                                 OFP13_VERSION, 0), xid);
+}
+
+static struct ofpbuf *
+config_request(uint32_t xid)
+{
+    return with_xid(ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
+                                 OFP13_VERSION, 0), xid);
+}
+
+static struct ofpbuf *
+ports_request(uint32_t xid)
+{
+    return with_xid(ofputil_encode_port_desc_stats_request(OFP13_VERSION,
+                                                           OFPP_ANY), xid);
+}
+
+static struct ofpbuf *
+flows_request(uint32_t xid, uint64_t cookie, uint64_t cookie_mask)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .cookie = htonll(cookie),
+        .cookie_mask = htonll(cookie_mask),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    match_init_catchall(&fsr.match);
+    return with_xid(ofputil_encode_flow_stats_request(&fsr,
+                                                      OFPUTIL_P_OF13_OXM),
+                    xid);
+}
+
+static struct ofpbuf *
+dump_request(uint32_t xid)
+{
+    return flows_request(xid, OFG_COOKIE_TAG, OFG_COOKIE_TAG_MASK);
+}
+
+static struct ofpbuf *
+query_request(uint32_t xid)
+{
+    return flows_request(xid, OFG_COOKIE_TAG | 0x5a01, UINT64_MAX);
+}
+
+static struct ofpbuf *
+bundle_request(uint32_t xid, uint16_t type)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = 1,
+        .type = type,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+    };
+    return with_xid(ofputil_encode_bundle_ctrl_request(OFP13_VERSION, &bc),
+                    xid);
+}
+
+static struct ofpbuf *
+barrier_request(uint32_t xid)
+{
+    return with_xid(ofputil_encode_barrier_request(OFP13_VERSION), xid);
+}
+
+/* A flow mod of a round, its xid that of the round's flow 'index'. */
+static struct ofpbuf *
+flow_mod(size_t index)
+{
+    struct ofputil_flow_mod fm = {
+        .priority = 25,
+        .table_id = 0,
+        .command = OFPFC_ADD,
+        .new_cookie = htonll(OFG_COOKIE_TAG | 0x5a01),
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+    struct match match;
+    match_init_catchall(&match);
+    match_set_in_port(&match, u16_to_ofp(2));
+    minimatch_init(&fm.match, &match);
+    struct ofpbuf *msg = ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF13_OXM);
+    minimatch_destroy(&fm.match);
+    return with_xid(msg, 0x80000000 + index);
+}
+
+/* The switch's messages. */
+
+/* The well-behaved switch's answer to 'request' (freed). */
+static void
+answer(struct ofpbuf *request, unsigned int flags)
+{
+    struct ovs_list replies;
+    fuzz_switch_reply(config, request->data,
+                      flags & HAS_FLOWS ? FUZZ_SW_HAS_FLOWS : 0, &replies);
+    put_all(&replies);
+    ofpbuf_delete(request);
+}
+
+/* The size of the entry at 'ofs' in the body of multipart 'reply': OpenFlow
+ * 1.3 port descriptions have 64 bytes, flow stats say their length in
+ * their first 2 bytes. */
+static size_t
+entry_size(const struct ofpbuf *reply, size_t ofs)
+{
+    const uint8_t *p = reply->data;
+    if (((p[8] << 8) | p[9]) == MP_PORT_DESC) {
+        return 64;
+    }
+    return (p[ofs] << 8) | p[ofs + 1];
+}
+
+/* The same, in two parts: the first with OFPSF_REPLY_MORE and the answer's
+ * first 'n' entries, the second the rest. */
+static void
+answer_in_parts(struct ofpbuf *request, unsigned int flags, size_t n)
+{
+    struct ovs_list replies;
+    fuzz_switch_reply(config, request->data,
+                      flags & HAS_FLOWS ? FUZZ_SW_HAS_FLOWS : 0, &replies);
+    struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                        struct ofpbuf, list_node);
+    put_all(&replies);
+
+    /* OpenFlow 1.3 multipart replies: a 16-byte header, flags at 10. */
+    size_t hdr = 16;
+    size_t split = hdr;
+    for (size_t i = 0; i < n && split < reply->size; i++) {
+        split += entry_size(reply, split);
+    }
+    split = MIN(split, reply->size);
+    struct ofpbuf *first = ofpbuf_clone_data(reply->data, split);
+    struct ofpbuf *second = ofpbuf_clone_data(reply->data, hdr);
+    ofpbuf_put(second, (char *) reply->data + split, reply->size - split);
+    uint8_t *flags_p = (uint8_t *) first->data + 10;
+    flags_p[0] = OFPSF_REPLY_MORE >> 8;
+    flags_p[1] = OFPSF_REPLY_MORE & 0xff;
+    put(first);
+    put(second);
+    ofpbuf_delete(reply);
+    ofpbuf_delete(request);
+}
+
+static void
+error_to(struct ofpbuf *request, enum ofperr error)
+{
+    put(ofperr_encode_reply(error, request->data));
+    ofpbuf_delete(request);
+}
+
+/* The answer to 'request' (freed) cut to 'size' bytes in all. */
+static void
+truncated(struct ofpbuf *request, size_t size)
+{
+    struct ovs_list replies;
+    fuzz_switch_reply(config, request->data, FUZZ_SW_HAS_FLOWS, &replies);
+    struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                        struct ofpbuf, list_node);
+    put_all(&replies);
+    reply->size = MIN(size, reply->size);
+    put(reply);
+    ofpbuf_delete(request);
+}
+
+/* The answer to 'request' (freed) with 'n' bytes of garbage appended. */
+static void
+with_garbage(struct ofpbuf *request, size_t n)
+{
+    struct ovs_list replies;
+    fuzz_switch_reply(config, request->data, FUZZ_SW_HAS_FLOWS, &replies);
+    struct ofpbuf *reply = CONTAINER_OF(ovs_list_pop_front(&replies),
+                                        struct ofpbuf, list_node);
+    put_all(&replies);
+    for (size_t i = 0; i < n; i++) {
+        ofpbuf_put(reply, &(uint8_t) { 0xa5 ^ i }, 1);
+    }
+    put(reply);
+    ofpbuf_delete(request);
+}
+
+static void
+port_status(enum ofp_port_reason reason, const char *name, uint16_t number)
+{
+    struct ofputil_port_status ps = {
+        .reason = reason,
+        .desc = {
+            .port_no = u16_to_ofp(number),
+            .hw_addr = { .ea = { 0xaa, 0x55, 0xaa, 0x55, 0x01, number } },
+            .state = OFPUTIL_PS_LIVE,
+            .curr = NETDEV_F_10GB_FD,
+            .curr_speed = 10000000,
+            .max_speed = 10000000,
+        },
+    };
+    ovs_strlcpy(ps.desc.name, name, sizeof ps.desc.name);
+    put(ofputil_encode_port_status(&ps, OFPUTIL_P_OF13_OXM));
+}
+
+static void
+echo_request(void)
+{
+    put(ofputil_encode_echo_request(OFP13_VERSION));
+}
+
+/* A message of 'length' bytes with 'type' and 'version', zero-filled; a
+ * 'length' below 8 is written as such (a header whose length drops the
+ * connection). */
+static void
+raw(uint8_t version, uint8_t type, uint16_t length, uint32_t xid)
+{
+    struct ofp_header oh = {
+        .version = version,
+        .type = type,
+        .length = htons(length),
+        .xid = htonl(xid),
+    };
+    ofpbuf_put(&seed, &oh, sizeof oh);
+    if (length > sizeof oh) {
+        ofpbuf_put_zeros(&seed, length - sizeof oh);
+    }
+}
+
+/* The whole handshake and first round, answering in order; 'upto' says
+ * how many answers (as the state byte's depth does). */
+static void
+session(unsigned int flags, int upto)
+{
+    int n = 0;
+    if (n++ < upto) {
+        answer(features_request(LAST), flags);
+    }
+    if (n++ < upto) {
+        answer(config_request(BEFORE_LAST), flags);
+    }
+    if (n++ < upto) {
+        answer(ports_request(LAST), flags);
+    }
+    if (n++ < upto) {
+        answer(dump_request(LAST), flags);
+    }
+    if (n++ < upto) {
+        answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), flags);
+    }
+    if (n++ < upto) {
+        answer(barrier_request(LAST), flags);
+    }
+    if (n++ < upto) {
+        answer(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST), flags);
+    }
+    if (n++ < upto) {
+        answer(barrier_request(LAST), flags);
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    set_program_name(argv[0]);
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+    if (argc != 2) {
+        ovs_fatal(0, "usage: %s DIR", argv[0]);
+    }
+    dir = argv[1];
+    config = fuzz_switch_config();
+
+    /* Whole sessions: a switch that restarted (empty), one that kept
+     * ofguard's flows (ofguard restarted), replies in several parts. */
+    seed_start(0);
+    session(0, 8);
+    seed_write("session");
+
+    seed_start(HAS_FLOWS);
+    session(HAS_FLOWS, 8);
+    seed_write("session-restart");
+
+    seed_start(0);
+    answer(features_request(LAST), 0);
+    answer(config_request(BEFORE_LAST), 0);
+    answer_in_parts(ports_request(LAST), 0, 2);
+    answer_in_parts(dump_request(LAST), HAS_FLOWS, 40);
+    seed_write("session-multipart");
+
+    seed_start(RELOAD | ANSWER | 8);
+    echo_request();
+    seed_write("reload");
+
+    seed_start(RELOAD | ANSWER | HAS_FLOWS | 3);
+    answer(dump_request(LAST), HAS_FLOWS);
+    seed_write("reload-before-dump");
+
+    /* Each request refused. */
+    seed_start(0);
+    error_to(features_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_write("error-features");
+
+    seed_start(1);
+    error_to(config_request(BEFORE_LAST), OFPERR_OFPBRC_BAD_TYPE);
+    answer(ports_request(LAST), 0);
+    seed_write("error-config");
+
+    seed_start(2);
+    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    seed_write("error-ports");
+
+    seed_start(3);
+    error_to(dump_request(LAST), OFPERR_OFPBRC_EPERM);
+    seed_write("error-dump");
+
+    seed_start(4);
+    error_to(bundle_request(LAST, OFPBCT_OPEN_REQUEST),
+             OFPERR_OFPBFC_BAD_FLAGS);
+    answer(barrier_request(LAST), 0);
+    seed_write("error-bundle-open");
+
+    seed_start(5);
+    error_to(flow_mod(0), OFPERR_OFPFMFC_TABLE_FULL);
+    answer(barrier_request(LAST), 0);
+    seed_write("error-flow-mod");
+
+    seed_start(5);
+    error_to(flow_mod(3), OFPERR_OFPBFC_MSG_FAILED);
+    error_to(flow_mod(1000), OFPERR_OFPBAC_BAD_OUT_PORT);
+    answer(barrier_request(LAST), 0);
+    seed_write("error-flow-mod-bundle");
+
+    seed_start(5);
+    error_to(barrier_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_write("error-barrier-checked");
+
+    seed_start(6);
+    error_to(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST),
+             OFPERR_OFPBFC_MSG_FAILED);
+    answer(barrier_request(LAST), 0);
+    seed_write("error-commit");
+
+    seed_start(6);
+    answer(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST), 0);
+    error_to(barrier_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_write("error-barrier-committed");
+
+    seed_start(QUERY | 8);
+    error_to(query_request(LAST), OFPERR_OFPBRC_EPERM);
+    seed_write("error-query");
+
+    seed_start(8);
+    error_to(with_xid(ofputil_encode_echo_request(OFP13_VERSION), 0x12345678),
+             OFPERR_OFPBRC_BAD_TYPE);
+    seed_write("error-unknown-xid");
+
+    seed_start(0);
+    put(with_xid(ofperr_encode_hello(OFPERR_OFPHFC_INCOMPATIBLE,
+                                     OFP10_VERSION, "no common version"),
+                 LAST));
+    seed_write("error-of10");
+
+    /* Replies that do not decode. */
+    seed_start(0);
+    truncated(features_request(LAST), 20);
+    seed_write("bad-features");
+
+    seed_start(1);
+    truncated(config_request(BEFORE_LAST), 10);
+    answer(ports_request(LAST), 0);
+    seed_write("bad-config");
+
+    seed_start(2);
+    with_garbage(ports_request(LAST), 20);
+    seed_write("bad-ports");
+
+    seed_start(3);
+    with_garbage(dump_request(LAST), 30);
+    seed_write("bad-dump");
+
+    seed_start(QUERY | HAS_FLOWS | 8);
+    with_garbage(query_request(LAST), 12);
+    seed_write("bad-query");
+
+    seed_start(0);
+    raw(OFP13_VERSION, 200, 8, LAST);
+    seed_write("bad-type");
+
+    seed_start(0);
+    raw(OFP10_VERSION, T_FEATURES_REPLY, 32, LAST);
+    seed_write("bad-version");
+
+    /* Replies of another kind than the request's (their handlers' decoders
+     * aborted ofguard). */
+    seed_start(0);
+    answer(barrier_request(LAST), 0);
+    seed_write("wrong-reply-features");
+
+    seed_start(1);
+    answer(barrier_request(BEFORE_LAST), 0);
+    seed_write("wrong-reply-config");
+
+    seed_start(1);
+    answer(features_request(LAST), 0);
+    seed_write("wrong-reply-ports");
+
+    seed_start(3);
+    answer(ports_request(LAST), 0);
+    seed_write("wrong-reply-dump");
+
+    seed_start(4);
+    answer(barrier_request(LAST), 0);
+    seed_write("wrong-reply-bundle");
+
+    seed_start(5);
+    answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), 0);
+    seed_write("wrong-reply-barrier");
+
+    seed_start(QUERY | 8);
+    answer(config_request(LAST), 0);
+    seed_write("wrong-reply-query");
+
+    /* A "flows" query answered, whole and in parts. */
+    seed_start(QUERY | HAS_FLOWS | 8);
+    answer(query_request(LAST), HAS_FLOWS);
+    seed_write("query");
+
+    seed_start(QUERY | HAS_FLOWS | 8);
+    answer_in_parts(query_request(LAST), HAS_FLOWS, 3);
+    seed_write("query-multipart");
+
+    /* Ports coming, going and renumbered, in sync and in every phase. */
+    seed_start(ANSWER | 8);
+    port_status(OFPPR_ADD, "p9", 9);
+    seed_write("port-add");
+
+    seed_start(ANSWER | 8);
+    port_status(OFPPR_DELETE, "p1", 2);
+    port_status(OFPPR_DELETE, "p3", 7);
+    seed_write("port-delete");
+
+    seed_start(ANSWER | 8);
+    port_status(OFPPR_MODIFY, "p2", 12);
+    port_status(OFPPR_ADD, "p9", 2);
+    port_status(OFPPR_MODIFY, "p2", 12);
+    seed_write("port-renumber");
+
+    seed_start(ANSWER | 3);
+    port_status(OFPPR_ADD, "p9", 9);
+    answer(dump_request(LAST), 0);
+    seed_write("port-during-dump");
+
+    seed_start(ANSWER | 4);
+    port_status(OFPPR_ADD, "p9", 9);
+    answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), 0);
+    seed_write("port-during-round");
+
+    seed_start(1);
+    port_status(OFPPR_ADD, "p9", 9);
+    port_status(OFPPR_DELETE, "p2", 3);
+    answer(ports_request(LAST), 0);
+    seed_write("port-during-ports");
+
+    /* Messages ofguard has nothing to do with, and a lost connection. */
+    seed_start(0);
+    echo_request();
+    struct ofpbuf *echo = with_xid(ofputil_encode_echo_request(OFP13_VERSION),
+                                   0x99);
+    put(ofputil_encode_echo_reply(echo->data));
+    ofpbuf_delete(echo);
+    put(ofputil_encode_hello(1u << OFP13_VERSION));
+    answer(barrier_request(0x4242), 0);
+    answer(features_request(LAST), 0);
+    answer(features_request(BEFORE_LAST), 0);
+    seed_write("misc");
+
+    seed_start(QUERY | 8);
+    raw(OFP13_VERSION, T_ECHO_REQUEST, 0, 0);
+    seed_write("disconnect-query");
+
+    seed_start(5);
+    raw(OFP13_VERSION, T_BARRIER_REPLY, 4, LAST);
+    seed_write("disconnect-round");
+
+    printf("%d seeds written to %s\n", n_written, dir);
+    ofg_config_destroy(config);
+    return 0;
+}
