@@ -29,12 +29,18 @@
  *              0x40  a reload to another configuration follows;
  *              0x80  the switch already holds ofguard's flows but one.
  *   the rest   OpenFlow messages, each as long as its header says (the last
- *              one cut at the end of the input).  A length below 8 drops
- *              the connection, as a stream connection would.  An xid below
+ *              one cut at the end of the input).  A header with a length
+ *              below 4 drops the connection, as a stream connection would;
+ *              with a length from 4 to 7 it is no message but time passing
+ *              (1, 4, 16 or 64 s: backoffs expire).  An xid below
  *              0x100 stands for the xid of the Nth most recent message
  *              ofguard sent (0: the last), so that the input can answer
  *              ofguard's requests whatever xids they got; other xids are
  *              kept (a round's flow mods have the xids 0x80000000 on).
+ *
+ * Time, as ofguard's switch code sees it, is time_msec() plus what the
+ * input made pass: the program is linked with -Wl,--wrap=time_msec, which
+ * sends that code's calls (not libopenvswitch's) to __wrap_time_msec().
  *
  * OFG_FUZZ_VERBOSE=1 in the environment logs to the console and prints
  * each step. */
@@ -61,6 +67,8 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+long long int __real_time_msec(void);
+long long int __wrap_time_msec(void);
 
 enum {
     FUZZ_DEPTH_MASK = 0x0f,
@@ -90,6 +98,15 @@ static struct {
 } peer;
 
 static int n_query_answers;
+
+/* Milliseconds that the input made pass. */
+static long long int time_offset;
+
+long long int
+__wrap_time_msec(void)
+{
+    return __real_time_msec() + time_offset;
+}
 
 /* The vconn class. */
 
@@ -300,6 +317,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     peer_init(flags);
     n_query_answers = 0;
+    time_offset = 0;
     struct vconn *vconn = xmalloc(sizeof *vconn);
     vconn_init(vconn, &fuzz_vconn_class, 0, "fuzz:switch",
                1u << OFP13_VERSION);
@@ -325,10 +343,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (size >= sizeof(struct ofp_header) && ofg_sw_is_alive(sw)) {
         /* The input is not aligned. */
         size_t length = (data[2] << 8) | data[3];
-        if (length < sizeof(struct ofp_header)) {
+        if (length < 4) {
             peer.dropped = true;
             run_and_answer(sw, false);
             break;
+        } else if (length < sizeof(struct ofp_header)) {
+            time_offset += 1000LL << (2 * (length - 4));
+            data += sizeof(struct ofp_header);
+            size -= sizeof(struct ofp_header);
+            run_and_answer(sw, flags & FUZZ_ANSWER);
+            continue;
         }
         length = MIN(length, size);
         peer_queue(data, length);

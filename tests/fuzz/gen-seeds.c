@@ -333,6 +333,13 @@ raw(uint8_t version, uint8_t type, uint16_t length, uint32_t xid)
     }
 }
 
+/* Time passing: 1 s, 4 s, 16 s or 64 s for 'step' 0 to 3. */
+static void
+time_passes(unsigned int step)
+{
+    raw(0, 0, 4 + step, 0);
+}
+
 /* The whole handshake and first round, answering in order; 'upto' says
  * how many answers (as the state byte's depth does). */
 static void
@@ -566,6 +573,28 @@ main(int argc, char *argv[])
     port_status(OFPPR_DELETE, "p2", 3);
     answer(ports_request(LAST), 0);
     seed_write("port-during-ports");
+
+    /* Failures, then the backoff expires and ofguard reads everything
+     * again. */
+    seed_start(ANSWER | 3);
+    error_to(dump_request(LAST), OFPERR_OFPBRC_EPERM);
+    time_passes(0);
+    seed_write("backoff-dump");
+
+    seed_start(ANSWER | HAS_FLOWS | 5);
+    error_to(flow_mod(0), OFPERR_OFPFMFC_TABLE_FULL);
+    answer(barrier_request(LAST), 0);
+    time_passes(1);
+    seed_write("backoff-round");
+
+    seed_start(2);
+    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    time_passes(0);
+    answer(features_request(LAST), 0);
+    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    time_passes(3);
+    port_status(OFPPR_ADD, "p9", 9);
+    seed_write("backoff-twice");
 
     /* Messages ofguard has nothing to do with, and a lost connection. */
     seed_start(0);

@@ -54,24 +54,31 @@ rc=0
     -artifact_prefix="$build/crashes/$target/" $dict "$@" \
     "$build/corpus/$target" "$corpus" 2>"$log" || rc=$?
 
-# The figures: the last status line and the final statistics (with
-# -fork=N, which goes on after a crash, the status line has them all).
+# The figures: executions and their rate from the last status line (with
+# -fork=N, which goes on after a crash, it counts every job) or the final
+# statistics; the coverage of the corpus at the end, measured by running it
+# once more as the first status line of a normal run does ("INITED").
 status=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+execs=$(printf '%s\n' "$status" | sed -n 's/^#\([0-9]*\).*/\1/p')
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-if test -z "$execs"; then
-    execs=$(printf '%s\n' "$status" | sed -n 's/^#\([0-9]*\).*/\1/p')
-    rate=$(printf '%s\n' "$status" | sed -n 's/.* exec\/s:* \([0-9]*\).*/\1/p')
+case $rate in
+    ''|0) rate=$(printf '%s\n' "$status" \
+                 | sed -n 's/.* exec\/s:* \([0-9]*\).*/\1/p') ;;
+esac
+elapsed=$(printf '%s\n' "$status" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
+if test -n "$elapsed" && test "$elapsed" -gt 0; then
+    rate=$((execs / elapsed))
 fi
-cov=$(printf '%s\n' "$status" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-ft=$(printf '%s\n' "$status" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-corp=$(printf '%s\n' "$status" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
+inited=$("$fuzzer" -runs=0 "$build/corpus/$target" "$corpus" 2>&1 \
+         | grep -E '^#[0-9]+[[:space:]]+INITED' | tail -n 1)
+cov=$(printf '%s\n' "$inited" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+ft=$(printf '%s\n' "$inited" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+corp=$(printf '%s\n' "$inited" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
 crashes=$(find "$build/crashes/$target" -type f | wc -l)
 if test $rc != 0; then
     tail -n 40 "$log" >&2
 fi
-echo "fuzz-$target: ${execs:-?} executions in ${seconds} s" \
-     "(${rate:-?} exec/s), cov: ${cov:-?} ft: ${ft:-?}," \
-     "corpus: ${corp:-?} inputs, crash files: $crashes," \
-     "exit status $rc (log: $log)"
+echo "fuzz-$target: ${execs:-?} executions in ${elapsed:-$seconds} s" \
+     "(${rate:-?} exec/s), corpus: ${corp:-?} inputs with cov: ${cov:-?}" \
+     "ft: ${ft:-?}, crash files: $crashes, exit status $rc (log: $log)"
 exit $rc
