@@ -3,16 +3,21 @@
  * Licensed under the Apache License, Version 2.0. */
 
 /* libFuzzer target: ofguard's configuration file, through the code that
- * "ofguard --check" runs (ofg_config_parse(): JSON, validation and the
- * errors with their positions), and for a valid one on to the flows, as the
- * daemon computes them for a switch: every switch of the file (the first
- * few) and one the file does not list, with every port present, and again
- * after one container's port went away.  The input is the file. */
+ * "ofguard --check FILE" runs (ofg_config_read(): reading the file, JSON,
+ * validation and the errors with their positions), and for a valid one on
+ * to the flows, as the daemon computes them for a switch: every switch of
+ * the file (the first few) and one the file does not list, with every port
+ * present, and again after one container's port went away.  The input is
+ * the file, which the target writes into a memory file (memfd) and reads
+ * back by its name in /proc/self/fd. */
 
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "config/ofg-config.h"
 #include "flows/ofg-desired.h"
 #include "flows/ofg-flow-table.h"
@@ -28,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Switches compiled for, at most. */
 #define FUZZ_MAX_SWITCHES 4
+
+/* The file that holds the input, and its name. */
+static int fd;
+static char *file_name;
 
 static void
 take_and_format(struct ofg_desired *desired,
@@ -92,16 +101,24 @@ LLVMFuzzerInitialize(int *argc OVS_UNUSED, char ***argv)
 {
     set_program_name((*argv)[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
+    fd = memfd_create("fuzz-config.json", MFD_CLOEXEC);
+    if (fd < 0) {
+        ovs_fatal(errno, "memfd_create failed");
+    }
+    file_name = xasprintf("/proc/self/fd/%d", fd);
     return 0;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = xmemdup0((const char *) data, size);
+    if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != size) {
+        ovs_fatal(errno, "%s: write failed", file_name);
+    }
+
+    /* As "ofguard --check". */
     struct ofg_config *config;
-    char *error = ofg_config_parse("fuzz.json", text, &config);
-    free(text);
+    char *error = ofg_config_read(file_name, &config);
     if (error) {
         free(error);
         return 0;
