@@ -665,6 +665,12 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
                      ofg_sw_name(sw), error_name, ntohl(oh->xid));
         return;
     }
+    if (!error) {
+        /* An error that does not decode says nothing a handler could act
+         * on (they all take an error as one that decodes). */
+        ofg_sw_bad_reply(sw, req, oh);
+        return;
+    }
     if (req->handler(sw, req, oh, OFPTYPE_ERROR)) {
         ofg_sw_end_request(sw, req, error_name);
     }

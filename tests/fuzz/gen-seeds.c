@@ -41,6 +41,7 @@ enum {
 /* OpenFlow message and multipart types, for messages built by hand. */
 enum {
     MP_PORT_DESC = 13,          /* Multipart type. */
+    T_ERROR = 1,
     T_ECHO_REQUEST = 2,
     T_FEATURES_REPLY = 6,
     T_BARRIER_REPLY = 21,
@@ -333,6 +334,21 @@ raw(uint8_t version, uint8_t type, uint16_t length, uint32_t xid)
     }
 }
 
+/* An error message of 'version' whose type and code OpenFlow does not
+ * define, with xid 'xid'. */
+static void
+undecodable_error(uint8_t version, uint32_t xid)
+{
+    struct ofp_header oh = {
+        .version = version,
+        .type = T_ERROR,
+        .length = htons(sizeof oh + 4),
+        .xid = htonl(xid),
+    };
+    ofpbuf_put(&seed, &oh, sizeof oh);
+    ofpbuf_put(&seed, "\x77\x77\x00\x01", 4);
+}
+
 /* Time passing: 1 s, 4 s, 16 s or 64 s for 'step' 0 to 3. */
 static void
 time_passes(unsigned int step)
@@ -466,6 +482,20 @@ main(int argc, char *argv[])
     error_to(with_xid(ofputil_encode_echo_request(OFP13_VERSION), 0x12345678),
              OFPERR_OFPBRC_BAD_TYPE);
     seed_write("error-unknown-xid");
+
+    /* Errors that do not decode (ofguard went on with an undecoded
+     * features reply, or aborted). */
+    seed_start(0);
+    undecodable_error(OFP13_VERSION, LAST);
+    seed_write("error-undecodable-features");
+
+    seed_start(2);
+    undecodable_error(OFP13_VERSION, LAST);
+    seed_write("error-undecodable-ports");
+
+    seed_start(3);
+    undecodable_error(0x0c, LAST);
+    seed_write("error-undecodable-dump");
 
     seed_start(0);
     put(with_xid(ofperr_encode_hello(OFPERR_OFPHFC_INCOMPATIBLE,
