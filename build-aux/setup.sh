@@ -4,8 +4,9 @@
 # build-ovs.sh), autoreconf, configure and make.  Safe to run again: each
 # step is skipped when its result is already there.
 #
-# Usage: build-aux/setup.sh [--fuzz] [CONFIGURE-OPTION]...
-#   --fuzz  also installs clang, for the libFuzzer targets (tests/fuzz/)
+# Usage: build-aux/setup.sh [--fuzz] [--packages-only] [CONFIGURE-OPTION]...
+#   --fuzz           also installs clang, for the fuzz targets (tests/fuzz/)
+#   --packages-only  installs the Debian packages and stops there
 
 set -e
 
@@ -13,10 +14,14 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
 
 fuzz=no
-if test "$1" = --fuzz; then
-    fuzz=yes
-    shift
-fi
+packages_only=no
+while test $# -gt 0; do
+    case $1 in
+        --fuzz) fuzz=yes; shift ;;
+        --packages-only) packages_only=yes; shift ;;
+        *) break ;;
+    esac
+done
 
 # Debian packages: build tools, OVS (binaries for the tests and the sandbox,
 # source for the library), jansson, OpenSSL, and the tools the packet tests
@@ -50,6 +55,10 @@ if test -n "$missing"; then
     # sandbox never uses it, so a failure to start it is not ours to fix.
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
         --no-install-recommends $missing >&2
+fi
+
+if test $packages_only = yes; then
+    exit 0
 fi
 
 ovsdir=$("$srcdir/build-aux/build-ovs.sh")
