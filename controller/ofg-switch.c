@@ -993,6 +993,9 @@ recv_checked(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
              const struct ofp_header *oh OVS_UNUSED, enum ofptype type)
 {
     struct ofg_bundle *r = &sw->round;
+    if (!r->changes.flows) {
+        return true;            /* The round was given up. */
+    }
     if (type == OFPTYPE_ERROR) {
         r->failed = true;
     }
@@ -1015,6 +1018,9 @@ recv_committed(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
                const struct ofp_header *oh OVS_UNUSED, enum ofptype type)
 {
     struct ofg_bundle *r = &sw->round;
+    if (!r->changes.flows) {
+        return true;            /* The round was given up. */
+    }
     if (type == OFPTYPE_ERROR || r->failed) {
         ofg_sw_round_failed(sw);
         return true;
@@ -1039,10 +1045,21 @@ ofg_sw_round_failed(struct ofg_sw *sw)
 }
 
 /* Starts over, reading the ports and flows again, after a backoff that
- * doubles with each failure in a row. */
+ * doubles with each failure in a row.  A round still in flight is given
+ * up: its bundle discarded, the replies still to come about it ignored. */
 static void
 ofg_sw_restart(struct ofg_sw *sw)
 {
+    if (sw->round.changes.flows) {
+        struct ofputil_bundle_ctrl_msg bc = {
+            .bundle_id = sw->round.bundle_id,
+            .type = OFPBCT_DISCARD_REQUEST,
+            .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+        };
+        ofg_sw_send(sw, ofputil_encode_bundle_ctrl_request(OFG_OFP_VERSION,
+                                                           &bc));
+        ofg_round_destroy(&sw->round.changes);
+    }
     sw->backoff = (!sw->backoff ? OFG_BACKOFF_MIN
                    : MIN(sw->backoff * 2, OFG_BACKOFF_MAX));
     sw->resync_at = time_msec() + sw->backoff;

@@ -626,6 +626,20 @@ main(int argc, char *argv[])
     port_status(OFPPR_ADD, "p9", 9);
     seed_write("backoff-twice");
 
+    /* A round given up when a reply to one of its requests does not
+     * decode (ofguard leaked the round, and a late barrier reply committed
+     * it from the backoff). */
+    seed_start(ANSWER | 4);
+    answer(barrier_request(LAST), 0);
+    time_passes(0);
+    seed_write("restart-while-sending");
+
+    seed_start(6);
+    answer(barrier_request(BEFORE_LAST), 0);
+    answer(barrier_request(LAST), 0);
+    time_passes(0);
+    seed_write("restart-while-committing");
+
     /* Messages ofguard has nothing to do with, and a lost connection. */
     seed_start(0);
     echo_request();
