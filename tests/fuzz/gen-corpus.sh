@@ -8,8 +8,8 @@
 #   openflow/  the switch messages gen-seeds.c builds with libopenvswitch's
 #              encoders (see fuzz-openflow.c for the format).
 #
-# Files in corpus/ that are not generated (the regression inputs of fixed
-# crashes, crash-*) are kept.
+# Files in corpus/ that are not generated (the inputs of fixed crashes, as
+# libFuzzer named them: crash-*, leak-*, timeout-*, oom-*) are kept.
 #
 # Usage: tests/fuzz/gen-corpus.sh [BUILDDIR]   (BUILDDIR: see build.sh)
 
@@ -21,7 +21,7 @@ corpus=$srcdir/tests/fuzz/corpus
 
 mkdir -p "$corpus/config" "$corpus/openflow"
 find "$corpus/config" "$corpus/openflow" -type f ! -name 'crash-*' \
-    -exec rm -f {} +
+    ! -name 'leak-*' ! -name 'timeout-*' ! -name 'oom-*' -exec rm -f {} +
 
 # Configs.
 c=$corpus/config
