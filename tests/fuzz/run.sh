@@ -41,7 +41,8 @@ if test $replay = yes; then
         set -- "$corpus"/*
     fi
     echo "run.sh: replaying $# inputs with $fuzzer" >&2
-    exec "$fuzzer" -runs=1 "$@"
+    mkdir -p "$build/crashes/$target"
+    exec "$fuzzer" -runs=1 -artifact_prefix="$build/crashes/$target/" "$@"
 fi
 
 seconds=${1:?usage: $0 TARGET SECONDS}
