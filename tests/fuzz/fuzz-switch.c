@@ -197,6 +197,31 @@ put_port_desc_reply(const struct ofp_header *request,
     }
 }
 
+/* Stores in 'flows' the flows ofguard wants on the switch with 'config'. */
+static void
+compile_flows(const struct ofg_config *config, struct ofg_flow_table *flows)
+{
+    struct simap ports = SIMAP_INITIALIZER(&ports);
+    for (unsigned int i = 0; i < fuzz_switch_n_ports; i++) {
+        simap_put(&ports, fuzz_switch_ports[i], ofp_to_u16(port_number(i)));
+    }
+    ofg_flow_table_init(flows);
+    ofg_flows_compile(config, ofg_config_find_switch_by_dpid(
+                                  config, FUZZ_SWITCH_DPID),
+                      &ports, flows);
+    simap_destroy(&ports);
+}
+
+size_t
+fuzz_switch_n_flows(const struct ofg_config *config)
+{
+    struct ofg_flow_table flows;
+    compile_flows(config, &flows);
+    size_t n = ofg_flow_table_count(&flows);
+    ofg_flow_table_destroy(&flows);
+    return n;
+}
+
 static void
 append_flow_stats(const struct ofg_flow *flow, struct ovs_list *replies)
 {
@@ -234,15 +259,8 @@ put_flow_stats_reply(const struct ofg_config *config,
     uint64_t cookie = ntohll(fsr.cookie);
     uint64_t mask = ntohll(fsr.cookie_mask);
 
-    struct simap ports = SIMAP_INITIALIZER(&ports);
-    for (unsigned int i = 0; i < fuzz_switch_n_ports; i++) {
-        simap_put(&ports, fuzz_switch_ports[i], ofp_to_u16(port_number(i)));
-    }
     struct ofg_flow_table flows;
-    ofg_flow_table_init(&flows);
-    ofg_flows_compile(config, ofg_config_find_switch_by_dpid(
-                                  config, FUZZ_SWITCH_DPID),
-                      &ports, &flows);
+    compile_flows(config, &flows);
     const struct ofg_flow *flow;
     bool first = true;
     HMAP_FOR_EACH (flow, node, &flows.flows) {
@@ -252,7 +270,6 @@ put_flow_stats_reply(const struct ofg_config *config,
         first = false;
     }
     ofg_flow_table_destroy(&flows);
-    simap_destroy(&ports);
 
     struct match match;
     match_init_catchall(&match);

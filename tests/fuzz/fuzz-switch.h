@@ -12,6 +12,7 @@
  * ovs-vswitchd builds them. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ofg_config;
@@ -31,6 +32,10 @@ extern const unsigned int fuzz_switch_n_ports;
  * error; the caller destroys the result. */
 struct ofg_config *fuzz_switch_config(void);
 struct ofg_config *fuzz_switch_config_reload(void);
+
+/* The number of flows ofguard wants on the switch with 'config' and every
+ * port: those of its first round after a switch restart. */
+size_t fuzz_switch_n_flows(const struct ofg_config *config);
 
 /* How the switch answers. */
 enum fuzz_switch_flags {

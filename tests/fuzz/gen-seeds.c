@@ -634,9 +634,21 @@ main(int argc, char *argv[])
     time_passes(0);
     seed_write("restart-while-sending");
 
+    /* The bundle open, refused by a barrier reply, comes before the echo
+     * reply, the round's flows and the barrier; then the late barrier reply
+     * (the discard is the last message). */
+    seed_start(4);
+    echo_request();
+    answer(barrier_request(fuzz_switch_n_flows(config) + 2), 0);
+    answer(barrier_request(BEFORE_LAST), 0);
+    time_passes(0);
+    seed_write("restart-while-checking");
+
+    /* The commit refused by a barrier reply, then the late barrier reply
+     * (before the discard). */
     seed_start(6);
     answer(barrier_request(BEFORE_LAST), 0);
-    answer(barrier_request(LAST), 0);
+    answer(barrier_request(BEFORE_LAST), 0);
     time_passes(0);
     seed_write("restart-while-committing");
 
