@@ -30,6 +30,8 @@ static bool check_subnet_gateway(struct ofg_ctx *, int af,
                                  const char *gateway_path,
                                  struct ofg_prefix *subnetp,
                                  struct ofg_prefix *gatewayp);
+static void parse_operator_cookies(struct ofg_ctx *, const char *path,
+                                   json_t *, struct ofg_switch *);
 static void parse_trusted_ports(struct ofg_ctx *, const char *path,
                                 json_t *ports, struct ofg_switch *);
 static void parse_container_network(struct ofg_ctx *, const char *path,
@@ -145,7 +147,7 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
                        struct ofg_switch *sw, struct ofg_switch_meta *meta)
 {
     static const char *const keys[] = {
-        "datapath_id", "trusted_ports", NULL
+        "datapath_id", "trusted_ports", "operator_cookies", NULL
     };
 
     sw->name = xstrdup(name);
@@ -189,6 +191,15 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
         sw->n_trusted_ports = 1;
     }
     free(ports_path);
+
+    char *cookies_path;
+    json_t *cookies = ofg_schema_get_member(ctx, path, j, "operator_cookies",
+                                            OFG_KIND_ARRAY, false,
+                                            &cookies_path);
+    if (cookies) {
+        parse_operator_cookies(ctx, cookies_path, cookies, sw);
+    }
+    free(cookies_path);
 }
 
 /* Validates container 'name' (value 'j') into 'c' and 'meta'.  'config'
@@ -357,6 +368,60 @@ check_subnet_gateway(struct ofg_ctx *ctx, int af,
 }
 
 /* Switches. */
+
+static int
+compare_u64(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
+/* Parses the "operator_cookies" array 'cookies' (at 'path'), full 64-bit
+ * cookies as hexadecimal strings, into 'sw', sorted.  ofguard's own cookies
+ * cannot be listed: they are what it removes foreign flows by. */
+static void
+parse_operator_cookies(struct ofg_ctx *ctx, const char *path, json_t *cookies,
+                       struct ofg_switch *sw)
+{
+    size_t n = json_array_size(cookies);
+    sw->operator_cookies = xmalloc((n ? n : 1)
+                                   * sizeof *sw->operator_cookies);
+    for (size_t i = 0; i < n; i++) {
+        char *cpath = ofg_path_index(path, i);
+        json_t *c = json_array_get(cookies, i);
+        if (!ofg_schema_check_kind(ctx, cpath, c, OFG_KIND_STRING)) {
+            free(cpath);
+            continue;
+        }
+        const char *s = json_string_value(c);
+        const char *digits = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')
+                              ? s + 2 : s);
+        uint64_t value;
+        char *q = ofg_ctx_quote(s);
+        if (strlen(digits) > 16 || !parse_hex(digits, UINT64_MAX, &value)) {
+            ofg_ctx_error(ctx, cpath, false, "%s is not a cookie (up to 16 "
+                          "hexadecimal digits, as \"ovs-ofctl dump-flows\" "
+                          "prints it)", q);
+        } else if ((value & OFG_COOKIE_TAG_MASK) == OFG_COOKIE_TAG) {
+            ofg_ctx_error(ctx, cpath, false, "%s carries ofguard's own cookie "
+                          "tag 0x%"PRIx64, q, OFG_COOKIE_TAG);
+        } else {
+            sw->operator_cookies[sw->n_operator_cookies++] = value;
+        }
+        free(q);
+        free(cpath);
+    }
+    /* Duplicates are harmless: sorted, then dropped. */
+    qsort(sw->operator_cookies, sw->n_operator_cookies,
+          sizeof *sw->operator_cookies, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < sw->n_operator_cookies; i++) {
+        if (!k || sw->operator_cookies[k - 1] != sw->operator_cookies[i]) {
+            sw->operator_cookies[k++] = sw->operator_cookies[i];
+        }
+    }
+    sw->n_operator_cookies = k;
+}
 
 /* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'. */
 static void

@@ -97,6 +97,7 @@ ofg_config_destroy(struct ofg_config *config)
             free(sw->trusted_ports[j]);
         }
         free(sw->trusted_ports);
+        free(sw->operator_cookies);
     }
     free(config->switches);
 
@@ -198,7 +199,11 @@ bool
 ofg_switch_equal(const struct ofg_switch *a, const struct ofg_switch *b)
 {
     if (a->datapath_id != b->datapath_id
-        || a->n_trusted_ports != b->n_trusted_ports) {
+        || a->n_trusted_ports != b->n_trusted_ports
+        || a->n_operator_cookies != b->n_operator_cookies
+        || (a->n_operator_cookies
+            && memcmp(a->operator_cookies, b->operator_cookies,
+                      a->n_operator_cookies * sizeof *a->operator_cookies))) {
         return false;
     }
     for (size_t i = 0; i < a->n_trusted_ports; i++) {

@@ -68,6 +68,12 @@ struct ofg_switch {
     uint64_t datapath_id;
     char **trusted_ports;       /* Port names; "LOCAL" is the local port. */
     size_t n_trusted_ports;
+
+    /* Full cookies of operators' flows that ofguard leaves alone in its
+     * tables, sorted.  Any other flow there that is not ofguard's own is
+     * removed. */
+    uint64_t *operator_cookies;
+    size_t n_operator_cookies;
 };
 
 /* "containers": { NAME: {...} } */

@@ -88,6 +88,7 @@ static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
 static unixctl_cb_func ofguard_reload;
 static unixctl_cb_func ofguard_status;
+static unixctl_cb_func ofguard_audit;
 static unixctl_cb_func ofguard_flows;
 
 /* Modes other than the daemon. */
@@ -97,6 +98,9 @@ static const char *unixctl_path;
 
 /* Seconds of silence after which a switch is probed ("--probe-interval"). */
 static int probe_interval = OFG_SW_PROBE_INTERVAL;
+
+/* Seconds between audits of a switch's flows ("--audit-interval"). */
+static int audit_interval = OFG_SW_AUDIT_INTERVAL;
 
 int
 main(int argc, char *argv[])
@@ -222,6 +226,7 @@ start_unixctl(void)
     unixctl_command_register("exit", "", 0, 0, ofguard_exit, NULL);
     unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
     unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
+    unixctl_command_register("audit", "", 0, 0, ofguard_audit, NULL);
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
     return unixctl;
@@ -319,6 +324,7 @@ add_switch(struct ofg_sw *sw)
                               sizeof *switches);
     }
     switches[n_switches++] = sw;
+    ofg_sw_set_audit_interval(sw, audit_interval);
 }
 
 /* Reads the config file again.  Returns NULL on success; otherwise the
@@ -399,6 +405,20 @@ ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_chomp(&s, '\n');
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* Asks every switch for an audit now; "status" counts them as they end. */
+static void
+ofguard_audit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_request_audit(switches[i]);
+    }
+    char *reply = xasprintf("audit requested on %"PRIuSIZE" switches",
+                            n_switches);
+    unixctl_command_reply(conn, reply);
+    free(reply);
 }
 
 static void
@@ -583,6 +603,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_SWITCH,
         OPT_UNIXCTL,
         OPT_PROBE_INTERVAL,
+        OPT_AUDIT_INTERVAL,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -595,6 +616,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
+        {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -637,6 +659,14 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_PROBE_INTERVAL:
             probe_interval = parse_probe_interval(optarg);
+            break;
+
+        case OPT_AUDIT_INTERVAL:
+            if (!str_to_int(optarg, 10, &audit_interval)
+                || audit_interval < 0 || audit_interval > 86400) {
+                ovs_fatal(0, "--audit-interval=%s: expected 0 (never) or a "
+                          "number of seconds, at most 86400", optarg);
+            }
             break;
 
         case 'h':
@@ -715,15 +745,18 @@ usage(void)
            "                          dial a switch (e.g. its br0.mgmt)\n"
            "  --probe-interval=SECS   probe a silent switch after SECS\n"
            "                          (default %d, 0 = never)\n"
+           "  --audit-interval=SECS   read back each switch's flows every\n"
+           "                          SECS to find changes by others\n"
+           "                          (default %d, 0 = never)\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, exit.  SIGHUP also reloads.\n",
+           "flows CONTAINER, audit, exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
-           OFG_SW_PROBE_INTERVAL);
+           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();
