@@ -18,6 +18,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-monitor.h"
@@ -53,6 +54,7 @@ COVERAGE_DEFINE(ofg_audit);
 #define OFG_SW_STATES                                                   \
     OFG_SW_STATE(NEW, "connecting")                                     \
     OFG_SW_STATE(FEATURES, "features")       /* Waiting for features. */ \
+    OFG_SW_STATE(ROLE, "claiming role")      /* ...for the role reply. */ \
     OFG_SW_STATE(PORTS, "ports")             /* ...for the port list. */ \
     OFG_SW_STATE(DUMP, "reading flows")      /* ...for ofguard's flows. */ \
     OFG_SW_STATE(IDLE, "idle")               /* A round when needed. */  \
@@ -129,6 +131,13 @@ struct ofg_sw {
     enum ofg_sw_state state;
     const struct ofg_config *config;
 
+    /* High availability: the role ofguard should have on the switch, and
+     * whether the switch refused it (a newer primary claimed it). */
+    enum ofg_sw_role role;
+    uint64_t generation;        /* With OFG_SW_PRIMARY. */
+    bool role_refused;
+    int n_role_tries;           /* Claims refused in a row. */
+
     /* From the switch. */
     bool has_dpid;
     uint64_t dpid;
@@ -193,6 +202,10 @@ static struct ofg_sw *ofg_sw_create__(struct rconn *,
 OFG_SW_STATES
 #undef OFG_SW_STATE
 static void ofg_sw_reset(struct ofg_sw *);
+static void ofg_sw_start_over(struct ofg_sw *);
+static bool ofg_sw_is_writer(const struct ofg_sw *);
+static void ofg_sw_send_role_query(struct ofg_sw *);
+static void ofg_sw_start_sync(struct ofg_sw *);
 static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
@@ -217,6 +230,8 @@ static ofg_reply_handler recv_config;
 static ofg_reply_handler recv_ports;
 static ofg_reply_handler recv_dump;
 static ofg_reply_handler recv_monitor;
+static ofg_reply_handler recv_role_query;
+static ofg_reply_handler recv_role_set;
 static ofg_reply_handler recv_audit;
 static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
@@ -378,6 +393,22 @@ ofg_sw_set_audit_interval(struct ofg_sw *sw, int seconds)
 }
 
 void
+ofg_sw_set_role(struct ofg_sw *sw, enum ofg_sw_role role, uint64_t generation)
+{
+    if (sw->role == role
+        && (role != OFG_SW_PRIMARY || sw->generation == generation)) {
+        return;
+    }
+    sw->role = role;
+    sw->generation = generation;
+    sw->role_refused = false;
+    sw->n_role_tries = 0;
+    if (rconn_is_connected(sw->rconn) && sw->state != S_NEW) {
+        ofg_sw_start_over(sw);
+    }
+}
+
+void
 ofg_sw_request_audit(struct ofg_sw *sw)
 {
     sw->audit_at = 0;
@@ -415,7 +446,7 @@ bool
 ofg_sw_is_synced(const struct ofg_sw *sw)
 {
     return (rconn_is_connected(sw->rconn) && sw->state == S_IDLE
-            && !ofg_desired_is_dirty(&sw->desired));
+            && ofg_sw_is_writer(sw) && !ofg_desired_is_dirty(&sw->desired));
 }
 
 void
@@ -427,14 +458,18 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     } else {
         ds_put_cstr(s, " dpid=unknown");
     }
-    ds_put_format(s, " target=%s connected=%s state=\"%s\" sync=%s"
+    ds_put_format(s, " target=%s connected=%s role=%s state=\"%s\" sync=%s"
                   " flows=%"PRIuSIZE" desired=%"PRIuSIZE
                   " containers=%"PRIuSIZE" rounds=%llu frags=%s monitor=%s"
                   " tampered=%llu audits=%llu last_error=",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
+                  (sw->role == OFG_SW_EQUAL ? "equal"
+                   : sw->role == OFG_SW_SECONDARY ? "secondary"
+                   : sw->role_refused ? "refused" : "primary"),
                   ofg_sw_state_name(sw->state),
-                  ofg_sw_is_synced(sw) ? "yes" : "no",
+                  (!ofg_sw_is_writer(sw) ? "standby"
+                   : ofg_sw_is_synced(sw) ? "yes" : "no"),
                   ofg_flow_table_count(&sw->installed),
                   ofg_flow_table_count(&sw->desired.flows),
                   ofg_desired_n_containers(&sw->desired), sw->n_rounds,
@@ -514,6 +549,11 @@ run_S_FEATURES(struct ofg_sw *sw OVS_UNUSED)
 }
 
 static void
+run_S_ROLE(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+static void
 run_S_PORTS(struct ofg_sw *sw OVS_UNUSED)
 {
 }
@@ -529,6 +569,12 @@ run_S_DUMP(struct ofg_sw *sw OVS_UNUSED)
 static void
 run_S_IDLE(struct ofg_sw *sw)
 {
+    if (!ofg_sw_is_writer(sw)) {
+        /* The primary answers for the flows; what changed is read again
+         * on taking over. */
+        ofg_sw_discard_deferred(sw);
+        return;
+    }
     if (time_msec() >= ofg_sw_updates_due(sw)) {
         ofg_sw_apply_updates(sw);
     }
@@ -594,16 +640,42 @@ run_S_BACKOFF(struct ofg_sw *sw)
 static void
 ofg_sw_reset(struct ofg_sw *sw)
 {
+    ofg_sw_end_requests(sw, "connection to the switch was lost");
+    ofg_sw_start_over(sw);
+    sw->monitor = MON_OFF;
+    sw->frag_handling = -1;
+    sw->role_refused = false;
+    sw->n_role_tries = 0;
+}
+
+/* Starts again from the features request on the same connection (after a
+ * change of role): everything learned about the flows is forgotten.  The
+ * connection keeps its flow monitor, and the request that sets it up. */
+static void
+ofg_sw_start_over(struct ofg_sw *sw)
+{
+    struct ofg_request *req, *next;
+    HMAP_FOR_EACH_SAFE (req, next, node, &sw->requests) {
+        if (req->handler != recv_monitor) {
+            ofg_sw_end_request(sw, req, "ofguard's role changed");
+        }
+    }
     sw->state = S_NEW;
     ofg_round_destroy(&sw->round.changes);
     memset(&sw->round, 0, sizeof sw->round);
     ofg_flow_table_clear(&sw->installed);
     ofg_flow_table_clear(&sw->audit);
     ofg_sw_discard_deferred(sw);
-    sw->monitor = MON_OFF;
     sw->backoff = 0;
-    sw->frag_handling = -1;
-    ofg_sw_end_requests(sw, "connection to the switch was lost");
+}
+
+/* True if ofguard writes to the switch: it has no role, or it is the
+ * primary and the switch agreed. */
+static bool
+ofg_sw_is_writer(const struct ofg_sw *sw)
+{
+    return (sw->role == OFG_SW_EQUAL
+            || (sw->role == OFG_SW_PRIMARY && !sw->role_refused));
 }
 
 /* Messages. */
@@ -654,6 +726,7 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
         break;
 
     case OFPTYPE_FEATURES_REPLY:
+    case OFPTYPE_ROLE_REPLY:
     case OFPTYPE_GET_CONFIG_REPLY:
     case OFPTYPE_PORT_DESC_STATS_REPLY:
     case OFPTYPE_FLOW_STATS_REPLY:
@@ -806,17 +879,104 @@ recv_features(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
               rconn_get_name(sw->rconn), sw->dpid,
               sw->sw_config ? "" : " (not in the config: default policy)");
 
-    /* The guards against DHCP servers and routers match L4 headers, which
-     * OVS's default fragment handling hides in every fragment, the first
-     * included.  "nx-match" shows the first fragment's.  The switch
-     * applies this before the flows that follow on this connection; the
-     * reply to the second request says whether it took it. */
-    struct ofputil_switch_config sc = {
-        .frag = OFPUTIL_FRAG_NX_MATCH,
-        .invalid_ttl_to_controller = -1,
-        .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
-    };
-    ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+    if (sw->role == OFG_SW_EQUAL) {
+        ofg_sw_start_sync(sw);
+    } else {
+        ofg_sw_send_role_query(sw);
+    }
+    return true;
+}
+
+/* Asks for the switch's current role and generation: a secondary claims
+ * its role with the switch's own generation, which can never be stale. */
+static void
+ofg_sw_send_role_query(struct ofg_sw *sw)
+{
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT12_ROLE_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    struct ofp12_role_request *rr = ofpbuf_put_zeros(msg, sizeof *rr);
+    rr->role = htonl(OFPCR12_ROLE_NOCHANGE);
+    ofg_sw_request(sw, msg, recv_role_query);
+    sw->state = S_ROLE;
+}
+
+static bool
+recv_role_query(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+                const struct ofp_header *oh, enum ofptype type)
+{
+    struct ofputil_role_request reply;
+    enum ofperr error = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                         : ofputil_decode_role_message(oh, &reply));
+    if (error) {
+        ofg_sw_set_error(sw, "role query: %s", ofperr_to_string(error));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return true;
+    }
+
+    bool primary = ofg_sw_is_writer(sw);
+    uint64_t switch_gen = reply.have_generation_id ? reply.generation_id : 0;
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT12_ROLE_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    struct ofp12_role_request *rr = ofpbuf_put_zeros(msg, sizeof *rr);
+    rr->role = htonl(primary ? OFPCR12_ROLE_PRIMARY : OFPCR12_ROLE_SECONDARY);
+    rr->generation_id = htonll(primary ? sw->generation : switch_gen);
+    ofg_sw_request(sw, msg, recv_role_set);
+    return true;
+}
+
+/* The switch's answer to ofguard's claim.  A primary refused as stale has
+ * lost the lock without knowing it yet: it goes on as a secondary. */
+static bool
+recv_role_set(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+              const struct ofp_header *oh, enum ofptype type)
+{
+    if (type != OFPTYPE_ERROR) {
+        VLOG_INFO("%s: role %s%s", ofg_sw_name(sw),
+                  ofg_sw_is_writer(sw) ? "primary" : "secondary",
+                  sw->role_refused ? " (primary role refused)" : "");
+        sw->n_role_tries = 0;
+        ofg_sw_start_sync(sw);
+        return true;
+    }
+
+    enum ofperr error = ofperr_decode_msg(oh, NULL);
+    if (error == OFPERR_OFPRRFC_STALE && ++sw->n_role_tries < 3) {
+        if (ofg_sw_is_writer(sw)) {
+            sw->role_refused = true;
+            ofg_sw_set_error(sw, "switch refused the primary role: "
+                             "generation %"PRIu64" is older than another "
+                             "controller's", sw->generation);
+            VLOG_WARN("%s: %s", ofg_sw_name(sw), sw->last_error);
+        }
+        ofg_sw_send_role_query(sw);
+        return true;
+    }
+    ofg_sw_set_error(sw, "role request: %s", ofperr_to_string(error));
+    VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+    ofg_sw_restart(sw);
+    return true;
+}
+
+/* Reads the switch's fragment handling, ports and flows, after which the
+ * desired flows are computed and, for a writer, the first round sent. */
+static void
+ofg_sw_start_sync(struct ofg_sw *sw)
+{
+    if (ofg_sw_is_writer(sw)) {
+        /* The guards against DHCP servers and routers match L4 headers,
+         * which OVS's default fragment handling hides in every fragment,
+         * the first included.  "nx-match" shows the first fragment's.  The
+         * switch applies this before the flows that follow on this
+         * connection; the reply to the next request says whether it took
+         * it. */
+        struct ofputil_switch_config sc = {
+            .frag = OFPUTIL_FRAG_NX_MATCH,
+            .invalid_ttl_to_controller = -1,
+            .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
+        };
+        ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+    }
     ofg_sw_request(sw, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
                                     OFG_OFP_VERSION, 0), recv_config);
 
@@ -827,7 +987,6 @@ recv_features(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     ofg_sw_request(sw, ofputil_encode_port_desc_stats_request(
                        OFG_OFP_VERSION, OFPP_ANY), recv_ports);
     sw->state = S_PORTS;
-    return true;
 }
 
 static bool
@@ -841,7 +1000,7 @@ recv_config(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     struct ofputil_switch_config sc;
     ofputil_decode_get_config_reply(oh, &sc);
     sw->frag_handling = sc.frag;
-    if (sc.frag != OFPUTIL_FRAG_NX_MATCH) {
+    if (sc.frag != OFPUTIL_FRAG_NX_MATCH && ofg_sw_is_writer(sw)) {
         /* The flows still fail closed (a first fragment whose UDP or ICMPv6
          * header reads as zero is dropped), but legitimate fragmented
          * traffic suffers: say so. */

@@ -44,6 +44,20 @@ struct ofg_sw *ofg_sw_create_passive(struct vconn *,
                                      int probe_interval);
 void ofg_sw_destroy(struct ofg_sw *);
 
+/* The OpenFlow role ofguard takes on a switch.  Without high availability
+ * it takes none: the switch's default, "equal", lets it write.  A
+ * secondary only reads; a primary claims the role with 'generation', which
+ * the switch refuses if another primary claimed it with a newer one. */
+enum ofg_sw_role {
+    OFG_SW_EQUAL,
+    OFG_SW_SECONDARY,
+    OFG_SW_PRIMARY,
+};
+
+/* Changes the role.  A change reads the switch's ports and flows again
+ * under the new role: a new primary sends only what differs. */
+void ofg_sw_set_role(struct ofg_sw *, enum ofg_sw_role, uint64_t generation);
+
 /* Sets the time between audits, in seconds (0: none). */
 void ofg_sw_set_audit_interval(struct ofg_sw *, int seconds);
 /* Asks for an audit as soon as the switch is idle. */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
+#include "controller/ofg-ha.h"
 #include "controller/ofg-switch.h"
 #include "daemon.h"
 #include "fatal-signal.h"
@@ -83,6 +84,7 @@ static void open_switches(const struct svec *listens,
 static void accept_switches(void);
 static void run_switches(void);
 static void close_switches(void);
+static void run_ha(void);
 static void add_switch(struct ofg_sw *);
 static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
@@ -101,6 +103,14 @@ static int probe_interval = OFG_SW_PROBE_INTERVAL;
 
 /* Seconds between audits of a switch's flows ("--audit-interval"). */
 static int audit_interval = OFG_SW_AUDIT_INTERVAL;
+
+/* High availability ("--ha-lock"): NULL when this is the only instance.
+ * 'role' and 'generation' are what every switch is told. */
+static const char *ha_remote;
+static const char *ha_lock_name = "ofguard";
+static struct ofg_ha *ha;
+static enum ofg_sw_role role = OFG_SW_EQUAL;
+static uint64_t generation;
 
 int
 main(int argc, char *argv[])
@@ -161,6 +171,11 @@ daemon_main(const char *file, const struct svec *listens,
     install_signal_handlers();
     daemonize_start(false);
     struct unixctl_server *unixctl = start_unixctl();
+    if (ha_remote) {
+        /* Secondary until the lock says otherwise. */
+        ha = ofg_ha_create(ha_remote, ha_lock_name);
+        role = OFG_SW_SECONDARY;
+    }
     open_switches(listens, connects);
     daemonize_complete();
     VLOG_INFO("ofguard %s started with %s: %"PRIuSIZE" containers",
@@ -171,6 +186,7 @@ daemon_main(const char *file, const struct svec *listens,
         if (latch_poll(&reload_latch)) {
             free(reload());
         }
+        run_ha();
         run_switches();
         unixctl_server_run(unixctl);
         if (exiting) {
@@ -183,6 +199,9 @@ daemon_main(const char *file, const struct svec *listens,
         for (size_t i = 0; i < n_switches; i++) {
             ofg_sw_wait(switches[i]);
         }
+        if (ha) {
+            ofg_ha_wait(ha);
+        }
         latch_wait(&reload_latch);
         unixctl_server_wait(unixctl);
         poll_block();
@@ -191,6 +210,7 @@ daemon_main(const char *file, const struct svec *listens,
     /* Leaving does not touch the switches' flows: with fail-mode=secure
      * they stay in force until ofguard comes back. */
     close_switches();
+    ofg_ha_destroy(ha);
     unixctl_server_destroy(unixctl);
     ofg_config_destroy(config);
     free(config_file);
@@ -303,6 +323,27 @@ run_switches(void)
     }
 }
 
+/* Follows the lock: every switch gets the new role (a new generation is a
+ * new claim). */
+static void
+run_ha(void)
+{
+    if (!ha) {
+        return;
+    }
+    ofg_ha_run(ha);
+    uint64_t gen = 0;
+    enum ofg_sw_role new_role = (ofg_ha_is_primary(ha, &gen)
+                                 ? OFG_SW_PRIMARY : OFG_SW_SECONDARY);
+    if (new_role != role || gen != generation) {
+        role = new_role;
+        generation = gen;
+        for (size_t i = 0; i < n_switches; i++) {
+            ofg_sw_set_role(switches[i], role, generation);
+        }
+    }
+}
+
 static void
 close_switches(void)
 {
@@ -325,6 +366,7 @@ add_switch(struct ofg_sw *sw)
     }
     switches[n_switches++] = sw;
     ofg_sw_set_audit_interval(sw, audit_interval);
+    ofg_sw_set_role(sw, role, generation);
 }
 
 /* Reads the config file again.  Returns NULL on success; otherwise the
@@ -394,6 +436,10 @@ ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "config %s: %"PRIuSIZE" containers, %"PRIuSIZE
                   " networks\n", config_file, config->n_containers,
                   config->n_networks);
+    if (ha) {
+        ofg_ha_format_status(ha, &s);
+        ds_put_char(&s, '\n');
+    }
     for (size_t i = 0; i < n_listeners; i++) {
         ds_put_format(&s, "listening on %s\n",
                       pvconn_get_name(listeners[i]));
@@ -604,6 +650,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_UNIXCTL,
         OPT_PROBE_INTERVAL,
         OPT_AUDIT_INTERVAL,
+        OPT_HA_LOCK,
+        OPT_HA_LOCK_NAME,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -617,6 +665,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
+        {"ha-lock", required_argument, NULL, OPT_HA_LOCK},
+        {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -659,6 +709,20 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_PROBE_INTERVAL:
             probe_interval = parse_probe_interval(optarg);
+            break;
+
+        case OPT_HA_LOCK:
+            ha_remote = optarg;
+            break;
+
+        case OPT_HA_LOCK_NAME:
+            if (!optarg[0] || strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                     "_-") != strlen(optarg)) {
+                ovs_fatal(0, "--ha-lock-name=%s: expected letters, digits, "
+                          "'_' and '-'", optarg);
+            }
+            ha_lock_name = optarg;
             break;
 
         case OPT_AUDIT_INTERVAL:
@@ -748,6 +812,11 @@ usage(void)
            "  --audit-interval=SECS   read back each switch's flows every\n"
            "                          SECS to find changes by others\n"
            "                          (default %d, 0 = never)\n"
+           "\nHigh availability (several instances, one writes):\n"
+           "  --ha-lock=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
+           "                          ovsdb-server whose lock picks the\n"
+           "                          primary (Open_vSwitch schema)\n"
+           "  --ha-lock-name=NAME     the lock's name (default ofguard)\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
