@@ -16,6 +16,7 @@
 #include "config/ofg-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "simap.h"
 #include "util.h"
 
 /* Port names longer than this are certainly mistakes. */
@@ -358,12 +359,15 @@ check_subnet_gateway(struct ofg_ctx *ctx, int af,
 
 /* Switches. */
 
-/* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'. */
+/* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'.  A name
+ * listed again is reported, naming its first index: a map from name to
+ * index finds it in one lookup, not by comparing every pair. */
 static void
 parse_trusted_ports(struct ofg_ctx *ctx, const char *path, json_t *ports,
                     struct ofg_switch *sw)
 {
     size_t n = json_array_size(ports);
+    struct simap seen = SIMAP_INITIALIZER(&seen);
     sw->trusted_ports = xmalloc((n ? n : 1) * sizeof *sw->trusted_ports);
     for (size_t i = 0; i < n; i++) {
         char *ppath = ofg_path_index(path, i);
@@ -375,23 +379,19 @@ parse_trusted_ports(struct ofg_ctx *ctx, const char *path, json_t *ports,
         }
 
         const char *name = json_string_value(p);
-        bool dup = false;
-        for (size_t k = 0; k < i; k++) {
-            json_t *q = json_array_get(ports, k);
-            if (json_is_string(q) && !strcmp(json_string_value(q), name)) {
-                char *qn = ofg_ctx_quote(name);
-                ofg_ctx_error(ctx, ppath, false, "%s is already listed as "
-                              "trusted_ports[%"PRIuSIZE"]", qn, k);
-                free(qn);
-                dup = true;
-                break;
-            }
-        }
-        if (!dup) {
+        const struct simap_node *first = simap_find(&seen, name);
+        if (first) {
+            char *qn = ofg_ctx_quote(name);
+            ofg_ctx_error(ctx, ppath, false, "%s is already listed as "
+                          "trusted_ports[%u]", qn, first->data);
+            free(qn);
+        } else {
+            simap_put(&seen, name, i);
             sw->trusted_ports[sw->n_trusted_ports++] = xstrdup(name);
         }
         free(ppath);
     }
+    simap_destroy(&seen);
 }
 
 /* Containers. */
