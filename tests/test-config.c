@@ -531,6 +531,31 @@ test_limits(void)
     free(huge);
     ofg_test_finish("a file over 64 MiB");
 
+    /* Checks that compared every pair now look things up; same errors. */
+    expect_error("container MAC = a network's gateway_mac", "{\n"
+                 "  \"networks\": {\"n\": {\"subnet\": \"10.0.0.0/24\", "
+                 "\"gateway\": \"10.0.0.1\",\n"
+                 "                        \"gateway_mac\": "
+                 "\"02:00:00:00:00:01\"}},\n"
+                 "  \"containers\": {\"c\": {\"port\": \"p1\", "
+                 "\"network\": \"n\",\n"
+                 "    \"mac\": \"02:00:00:00:00:01\", \"ipv4\": "
+                 "[\"10.0.0.2\"]}}}\n", 5,
+                 "containers.c.mac: 02:00:00:00:00:01 is the gateway_mac of "
+                 "networks.n");
+    expect_error("a prefix over two earlier addresses names the first", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.9\", "
+                 "\"10.10.20.8/30\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.8/30 overlaps ipv4[0]");
+    expect_error("an address inside an earlier prefix", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.64/26\", "
+                 "\"10.10.20.99\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.99 overlaps ipv4[1]");
+
     /* Keys that spell the same path as another value: positions stay one
      * per path, the later value's, as jansson keeps the later value. */
     expect_error_col("a key with a dot beside an object", "{\n"
