@@ -54,7 +54,8 @@ struct net_use {
 
 static size_t *sort_by_position(const struct ofg_config *,
                                 const struct ofg_container_meta *);
-static void check_mac_conflicts(struct ofg_ctx *, const struct ofg_config *,
+static void gateway_macs(const struct ofg_config *, struct shash *);
+static void check_mac_conflicts(struct ofg_ctx *, const struct shash *gw_macs,
                                 const struct ofg_container *,
                                 const struct ofg_container_meta *,
                                 struct shash *macs);
@@ -170,6 +171,8 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     size_t *order = sort_by_position(cfg, metas);
 
     struct shash macs = SHASH_INITIALIZER(&macs);
+    struct shash gw_macs = SHASH_INITIALIZER(&gw_macs);
+    gateway_macs(cfg, &gw_macs);
     struct shash cookies = SHASH_INITIALIZER(&cookies);
     struct shash ports = SHASH_INITIALIZER(&ports);
     for (size_t oi = 0; oi < cfg->n_containers; oi++) {
@@ -178,7 +181,7 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
         const struct ofg_container_meta *m = &metas[i];
 
         if (m->mac_ok) {
-            check_mac_conflicts(ctx, cfg, c, m, &macs);
+            check_mac_conflicts(ctx, &gw_macs, c, m, &macs);
         }
         if (m->cookie_ok) {
             check_cookie_conflict(ctx, c, m, &cookies);
@@ -197,6 +200,7 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     }
     shash_destroy_free_data(&ports);
     shash_destroy(&macs);
+    shash_destroy(&gw_macs);
     shash_destroy(&cookies);
     free(order);
 }
@@ -269,11 +273,31 @@ sort_by_position(const struct ofg_config *cfg,
     return fo.order;
 }
 
-/* Reports container 'c' if its MAC is also the MAC of a container in 'macs'
- * (MAC string -> container) or the gateway_mac of a network, and adds it to
- * 'macs' otherwise. */
+/* Fills 'gw_macs' with each network's gateway_mac (MAC string -> the first
+ * network with it), so that each container's MAC is looked up once rather
+ * than compared with every network's. */
 static void
-check_mac_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+gateway_macs(const struct ofg_config *cfg, struct shash *gw_macs)
+{
+    for (size_t k = 0; k < cfg->n_networks; k++) {
+        const struct ofg_network *net = &cfg->networks[k];
+        if (net->has_gateway_mac) {
+            char *key = xasprintf(ETH_ADDR_FMT,
+                                  ETH_ADDR_ARGS(net->gateway_mac));
+            if (!shash_find(gw_macs, key)) {
+                shash_add_nocopy(gw_macs, key, net);
+            } else {
+                free(key);
+            }
+        }
+    }
+}
+
+/* Reports container 'c' if its MAC is also the MAC of a container in 'macs'
+ * (MAC string -> container) or the gateway_mac of a network in 'gw_macs',
+ * and adds it to 'macs' otherwise. */
+static void
+check_mac_conflicts(struct ofg_ctx *ctx, const struct shash *gw_macs,
                     const struct ofg_container *c,
                     const struct ofg_container_meta *m, struct shash *macs)
 {
@@ -286,14 +310,10 @@ check_mac_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     } else {
         shash_add(macs, key, c);
     }
-    for (size_t k = 0; k < cfg->n_networks; k++) {
-        const struct ofg_network *net = &cfg->networks[k];
-        if (net->has_gateway_mac
-            && eth_addr_equals(net->gateway_mac, c->mac)) {
-            ofg_ctx_error(ctx, mpath, false, "%s is the gateway_mac of "
-                          "networks.%s", key, net->name);
-            break;
-        }
+    const struct ofg_network *net = shash_find_data(gw_macs, key);
+    if (net) {
+        ofg_ctx_error(ctx, mpath, false, "%s is the gateway_mac of "
+                      "networks.%s", key, net->name);
     }
     free(mpath);
     free(key);

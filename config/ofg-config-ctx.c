@@ -27,6 +27,8 @@ struct ofg_error {
 
 static void report_duplicate_key(void *ctx, int line, int column,
                                  const char *object_path, const char *key);
+static void report_limit(void *ctx, int line, int column, const char *path,
+                         const char *message);
 static void ctx_verror_at(struct ofg_ctx *, int line, int column,
                           const char *path, const char *format, va_list)
     OVS_PRINTF_FORMAT(5, 0);
@@ -35,24 +37,30 @@ static int compare_errors(const void *, const void *);
 
 /* Initializes 'ctx' for the 'len' bytes of 'text' (already accepted by
  * jansson), read from 'file_name', which 'ctx' refers to: finds the
- * position of every value and reports every duplicate key. */
-void
+ * position of every value and reports every duplicate key.  Returns false,
+ * with the error reported, if the text exceeds a limit of the scan (see
+ * ofg-config-scan.h): the text is then not worth validating. */
+bool
 ofg_ctx_init(struct ofg_ctx *ctx, const char *file_name,
              const char *text, size_t len)
 {
+    static const struct ofg_scan_hooks hooks = {
+        .duplicate_key = report_duplicate_key,
+        .limit = report_limit,
+    };
+
     ctx->file_name = file_name;
-    shash_init(&ctx->positions);
+    ofg_positions_init(&ctx->positions);
     ctx->errors = NULL;
     ctx->n_errors = ctx->allocated_errors = 0;
-    ofg_scan_positions(text, len, &ctx->positions, report_duplicate_key,
-                       ctx);
+    return ofg_scan_positions(text, len, &ctx->positions, &hooks, ctx);
 }
 
 /* Frees what 'ctx' holds, errors not stolen included. */
 void
 ofg_ctx_destroy(struct ofg_ctx *ctx)
 {
-    shash_destroy_free_data(&ctx->positions);
+    ofg_positions_destroy(&ctx->positions);
     forget_errors(ctx);
 }
 
@@ -116,7 +124,7 @@ ofg_ctx_quote(const char *string)
 const struct ofg_pos *
 ofg_ctx_find_pos(const struct ofg_ctx *ctx, const char *path)
 {
-    return shash_find_data(&ctx->positions, path);
+    return ofg_positions_find(&ctx->positions, path);
 }
 
 /* True if the entry at 'a' comes before the one at 'b' in the file (or
@@ -140,6 +148,14 @@ report_duplicate_key(void *ctx, int line, int column,
     char *q = ofg_ctx_quote(key);
     ofg_ctx_error_at(ctx, line, column, object_path, "duplicate key %s", q);
     free(q);
+}
+
+/* The scanner's report of a limit exceeded. */
+static void
+report_limit(void *ctx, int line, int column, const char *path,
+             const char *message)
+{
+    ofg_ctx_error_at(ctx, line, column, path, "%s", message);
 }
 
 static void

@@ -15,16 +15,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "openvswitch/compiler.h"
-#include "openvswitch/shash.h"
+#include "config/ofg-config-scan.h"
 
 struct ofg_ctx {
     const char *file_name;
-    struct shash positions;     /* Path string -> struct ofg_pos. */
+    struct ofg_positions positions;
     struct ofg_error *errors;
     size_t n_errors, allocated_errors;
 };
 
-void ofg_ctx_init(struct ofg_ctx *, const char *file_name,
+bool ofg_ctx_init(struct ofg_ctx *, const char *file_name,
                   const char *text, size_t len);
 void ofg_ctx_destroy(struct ofg_ctx *);
 char *ofg_ctx_steal_errors(struct ofg_ctx *) OVS_WARN_UNUSED_RESULT;

@@ -50,10 +50,15 @@ ofg_config_read(const char *file_name, struct ofg_config **configp)
                          ovs_strerror(errno));
     }
 
+    /* Read one byte more than the limit, to know it is exceeded, and no
+     * more, whatever the file's size (it may grow, or be a pipe). */
     struct ds text = DS_EMPTY_INITIALIZER;
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, file)) > 0) {
+    while (text.length <= OFG_CONFIG_MAX_SIZE
+           && (n = fread(buf, 1, MIN(sizeof buf,
+                                     OFG_CONFIG_MAX_SIZE + 1 - text.length),
+                         file)) > 0) {
         ds_put_buffer(&text, buf, n);
     }
     if (ferror(file)) {
@@ -249,6 +254,12 @@ parse_text(const char *file_name, const char *text, size_t len,
 {
     *configp = NULL;
 
+    if (len > OFG_CONFIG_MAX_SIZE) {
+        return xasprintf("%s: larger than %d bytes (%d MiB), the limit for "
+                         "a configuration\n", file_name, OFG_CONFIG_MAX_SIZE,
+                         OFG_CONFIG_MAX_SIZE / (1024 * 1024));
+    }
+
     /* Duplicate keys are not rejected here: the position scan finds every
      * one of them, with the path, instead of only the first. */
     json_error_t jerror;
@@ -260,11 +271,11 @@ parse_text(const char *file_name, const char *text, size_t len,
     }
 
     struct ofg_ctx ctx;
-    ofg_ctx_init(&ctx, file_name, text, len);
-
     struct ofg_config *config = xzalloc(sizeof *config);
     config->file_name = xstrdup(file_name);
-    validate(&ctx, root, config);
+    if (ofg_ctx_init(&ctx, file_name, text, len)) {
+        validate(&ctx, root, config);
+    }
     json_decref(root);
 
     char *error = NULL;

@@ -8,6 +8,8 @@
 #include <config.h>
 
 #include "config/ofg-config.h"
+#include "config/ofg-config-scan.h"
+#include "openvswitch/dynamic-string.h"
 #include "tests/ofg-test.h"
 #include "util.h"
 
@@ -420,12 +422,155 @@ test_all_errors_reported(void)
     ofg_test_finish("every error is reported, in file order");
 }
 
+
+/* Returns a config whose unknown top-level key "x" holds 'depth' nested
+ * objects, each with the key 'key' (the caller must free it). */
+static char *
+nested_config(int depth, const char *key)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\n  \"networks\": {},\n  \"containers\": {},\n"
+                "  \"x\": ");
+    for (int i = 0; i < depth; i++) {
+        ds_put_format(&s, "{\"%s\": ", key);
+    }
+    ds_put_char(&s, '0');
+    for (int i = 0; i < depth; i++) {
+        ds_put_char(&s, '}');
+    }
+    ds_put_cstr(&s, "\n}\n");
+    return ds_steal_cstr(&s);
+}
+
+/* Limits on nesting, keys and strings (ofg-config-scan.h) and on size
+ * (ofg-config.h): each refused with one error at the place, not validated
+ * further. */
+static void
+test_limits(void)
+{
+    /* The root object is level 1 and "x" level 2: 31 objects under it make
+     * 32 levels, one more is too deep. */
+    char *text = nested_config(OFG_CONFIG_MAX_DEPTH - 1, "k");
+    expect_error_col("32 levels of nesting are accepted", text, 4, 3,
+                     "unknown key \"x\"");
+    free(text);
+    text = nested_config(OFG_CONFIG_MAX_DEPTH, "k");
+    expect_error_col("33 levels of nesting are not", text, 4,
+                     (int) strlen("  \"x\": ")
+                     + (OFG_CONFIG_MAX_DEPTH - 1) * (int) strlen("{\"k\": ")
+                     + 1, "nesting deeper than 32 levels");
+    free(text);
+
+    /* Arrays count as levels too. */
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\"networks\": {}, \"containers\": {}, \"x\": ");
+    for (int i = 0; i < 2000; i++) {
+        ds_put_char(&s, '[');
+    }
+    for (int i = 0; i < 2000; i++) {
+        ds_put_char(&s, ']');
+    }
+    ds_put_cstr(&s, "}\n");
+    expect_error_col("2,000 nested arrays", ds_cstr(&s), 1,
+                     (int) strlen("{\"networks\": {}, \"containers\": {}, "
+                                  "\"x\": ") + OFG_CONFIG_MAX_DEPTH,
+                     "nesting deeper than 32 levels");
+
+    char *key = xmalloc(OFG_CONFIG_MAX_STRING + 2);
+    memset(key, 'k', OFG_CONFIG_MAX_STRING + 1);
+    key[OFG_CONFIG_MAX_STRING] = '\0';
+    text = xasprintf("{\"networks\": {}, \"containers\": {},\n \"%s\": 1}\n",
+                     key);
+    expect_error_col("a 1,024-byte key is only unknown", text, 2, 2,
+                     "unknown key \"kkk");
+    free(text);
+    key[OFG_CONFIG_MAX_STRING] = 'k';
+    key[OFG_CONFIG_MAX_STRING + 1] = '\0';
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"%s\": 1}}}\n", key);
+    expect_error_col("a 1,025-byte key is too long", text, 2, 11,
+                     "t.json:2:11: containers.vm1: key longer than 1024 "
+                     "bytes");
+    free(text);
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"port\": \"%s\"}}}\n", key);
+    expect_error_col("a 1,025-byte string is too long", text, 2, 19,
+                     "containers.vm1.port: string longer than 1024 bytes");
+    free(text);
+    /* Escapes count as the bytes they stand for. */
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"port\": \"\\u00e9%s\"}}}\n",
+                     key + 2);
+    expect_error_col("a string escaped to 1,025 bytes is too long", text, 2,
+                     19, "string longer than 1024 bytes");
+    free(text);
+    free(key);
+
+    /* Only the limit is reported: the rest is not worth validating. */
+    text = nested_config(40, "k");
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    if (!error || strchr(error, '\n') != error + strlen(error) - 1) {
+        ofg_test_fail("expected one error line, got: %s", error);
+    }
+    free(error);
+    free(text);
+    ofg_test_finish("a limit is the only error");
+
+    /* Size: checked before parsing. */
+    size_t big = OFG_CONFIG_MAX_SIZE + 1;
+    char *huge = xmalloc(big + 1);
+    memset(huge, ' ', big);
+    huge[big] = '\0';
+    memcpy(huge, "{}", 2);
+    error = ofg_config_parse("t.json", huge, &config);
+    if (!error || !strstr(error, "t.json: larger than 67108864 bytes")) {
+        ofg_test_fail("expected the size limit, got: %s", error);
+    }
+    free(error);
+    free(huge);
+    ofg_test_finish("a file over 64 MiB");
+
+    /* Checks that compared every pair now look things up; same errors. */
+    expect_error("container MAC = a network's gateway_mac", "{\n"
+                 "  \"networks\": {\"n\": {\"subnet\": \"10.0.0.0/24\", "
+                 "\"gateway\": \"10.0.0.1\",\n"
+                 "                        \"gateway_mac\": "
+                 "\"02:00:00:00:00:01\"}},\n"
+                 "  \"containers\": {\"c\": {\"port\": \"p1\", "
+                 "\"network\": \"n\",\n"
+                 "    \"mac\": \"02:00:00:00:00:01\", \"ipv4\": "
+                 "[\"10.0.0.2\"]}}}\n", 5,
+                 "containers.c.mac: 02:00:00:00:00:01 is the gateway_mac of "
+                 "networks.n");
+    expect_error("a prefix over two earlier addresses names the first", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.9\", "
+                 "\"10.10.20.8/30\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.8/30 overlaps ipv4[0]");
+    expect_error("an address inside an earlier prefix", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.64/26\", "
+                 "\"10.10.20.99\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.99 overlaps ipv4[1]");
+
+    /* Keys that spell the same path as another value: positions stay one
+     * per path, the later value's, as jansson keeps the later value. */
+    expect_error_col("a key with a dot beside an object", "{\n"
+                     "  \"networks\": {}, \"containers\": {},\n"
+                     "  \"a\": {\"b\": 1},\n  \"a.b\": 2,\n"
+                     "  \"a\": 3\n}\n", 5, 3, "duplicate key \"a\"");
+}
+
 int
 main(void)
 {
     test_full_config();
     test_derive_cookie();
     test_read_file();
+    test_limits();
 
     /* Syntax and structure. */
     expect_error_col("syntax error", "{\n  \"networks\": {},\n  \"containers\""
