@@ -1049,6 +1049,40 @@ main(void)
                  "  },\n  \"containers\": {}\n}\n", 5,
                  "switches.a.trusted_ports[0]: port name must not be empty");
 
+    expect_error("operator cookie that is not one", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"operator_cookies\": [\"0x12\",\n"
+                 "                                \"0x10000000000000000\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 6,
+                 "switches.a.operator_cookies[1]: \"0x10000000000000000\" "
+                 "is not a cookie");
+    expect_error("operator cookie with ofguard's tag",
+                 "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"operator_cookies\": [\"0x0fa7000000000001\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 5,
+                 "switches.a.operator_cookies[0]: \"0x0fa7000000000001\" "
+                 "carries ofguard's own cookie tag");
+    {
+        struct ofg_config *c = expect_ok(
+            "{\n  \"networks\": {},\n  \"switches\": {\n"
+            "    \"a\": { \"datapath_id\": \"1\",\n"
+            "           \"operator_cookies\": [\"0x20\", \"5\", \"0x20\","
+            " \"0xffffffffffffffff\"] }\n"
+            "  },\n  \"containers\": {}\n}\n");
+        if (c) {
+            const struct ofg_switch *a = ofg_config_find_switch(c, "a");
+            CHECK(a->n_operator_cookies == 3
+                  && a->operator_cookies[0] == 5
+                  && a->operator_cookies[1] == 0x20
+                  && a->operator_cookies[2] == UINT64_MAX);
+            ofg_config_destroy(c);
+        }
+        ofg_test_finish("operator cookies: sorted, duplicates dropped");
+    }
+
     /* Cookies. */
     expect_error("cookie 0", HEAD
                  "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
