@@ -45,6 +45,7 @@ VLOG_DEFINE_THIS_MODULE(ofg_switch);
 
 COVERAGE_DEFINE(ofg_tamper);
 COVERAGE_DEFINE(ofg_audit);
+COVERAGE_DEFINE(ofg_tx_overflow);
 
 /* Connection states, in the order a fresh connection goes through them.
  * Each state has a run_S_<state>() handler, called on every main-loop
@@ -194,6 +195,13 @@ static struct vlog_rate_limit tamper_rl = VLOG_RATE_LIMIT_INIT(100, 1000);
  * and at most OFG_TX_PER_RUN are queued per main-loop iteration. */
 #define OFG_TX_QUEUE_MAX 1000
 #define OFG_TX_PER_RUN 5000
+
+/* A peer that stops reading (or never did, while it keeps sending echo
+ * requests) would make ofguard queue messages without end.  Rounds stay
+ * far below these bounds (OFG_TX_QUEUE_MAX messages, each at most a flow
+ * mod); past them the connection is dropped. */
+#define OFG_TX_DROP_PACKETS 10000
+#define OFG_TX_DROP_BYTES (16 * 1024 * 1024)
 
 static const char *ofg_sw_state_name(enum ofg_sw_state);
 static struct ofg_sw *ofg_sw_create__(struct rconn *,
@@ -1659,6 +1667,17 @@ ofg_sw_send(struct ofg_sw *sw, struct ofpbuf *msg)
     /* On failure rconn_send() frees 'msg'; the reconnection that follows
      * resets the state machine. */
     rconn_send(sw->rconn, msg, sw->tx_counter);
+
+    unsigned int n = rconn_packet_counter_n_packets(sw->tx_counter);
+    unsigned int bytes = rconn_packet_counter_n_bytes(sw->tx_counter);
+    if (n > OFG_TX_DROP_PACKETS || bytes > OFG_TX_DROP_BYTES) {
+        VLOG_WARN("%s: %u messages (%u bytes) wait to be sent: the peer is "
+                  "not reading; dropping the connection", ofg_sw_name(sw),
+                  n, bytes);
+        COVERAGE_INC(ofg_tx_overflow);
+        ofg_sw_set_error(sw, "dropped: the switch stopped reading");
+        rconn_reconnect(sw->rconn);
+    }
 }
 
 static void
