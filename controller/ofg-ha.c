@@ -33,6 +33,7 @@ struct ofg_ha {
     struct ovsdb_idl_txn *txn;  /* HA_RAISING: the transaction. */
     uint64_t generation;        /* HA_RAISING: wanted; HA_PRIMARY: ours. */
     long long int retry_at;     /* After a failed raise. */
+    uint64_t floor;             /* Raise the generation past this. */
 };
 
 static void ofg_ha_set_state(struct ofg_ha *, enum ofg_ha_state);
@@ -110,6 +111,19 @@ ofg_ha_is_primary(const struct ofg_ha *ha, uint64_t *generation)
 }
 
 void
+ofg_ha_raise_past(struct ofg_ha *ha, uint64_t generation)
+{
+    if (ha->state == HA_PRIMARY && generation >= ha->generation
+        && generation > ha->floor) {
+        VLOG_WARN("lock %s: a switch has generation %"PRIu64", ours is %"
+                  PRIu64": raising ours past it", ha->lock_name, generation,
+                  ha->generation);
+        ha->floor = generation;
+        ha->state = HA_SECONDARY;   /* Raises again on the next run. */
+    }
+}
+
+void
 ofg_ha_format_status(const struct ofg_ha *ha, struct ds *s)
 {
     ds_put_format(s, "ha lock=%s remote=%s role=%s", ha->lock_name,
@@ -163,7 +177,7 @@ ofg_ha_start_raise(struct ofg_ha *ha)
         /* A database of its own for the lock, still empty. */
         row = ovsrec_open_vswitch_insert(ha->txn);
     }
-    ha->generation = current + 1;
+    ha->generation = MAX(current, ha->floor) + 1;
     char *value = xasprintf("%"PRIu64, ha->generation);
     ovsrec_open_vswitch_update_external_ids_setkey(row, ha->key, value);
     free(value);

@@ -34,6 +34,12 @@ void ofg_ha_wait(struct ofg_ha *);
  * '*generation' is the generation_id to claim the switches with. */
 bool ofg_ha_is_primary(const struct ofg_ha *, uint64_t *generation);
 
+/* A switch refused this primary's generation as older than its own,
+ * 'generation': the lock database was recreated, or another group of
+ * instances claimed the switch.  Raises the database's generation past it
+ * (still under the lock), which makes a new claim. */
+void ofg_ha_raise_past(struct ofg_ha *, uint64_t generation);
+
 /* Appends one line describing the instance's standing to 's'. */
 void ofg_ha_format_status(const struct ofg_ha *, struct ds *s);
 

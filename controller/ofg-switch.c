@@ -138,6 +138,7 @@ struct ofg_sw {
     uint64_t generation;        /* With OFG_SW_PRIMARY. */
     bool role_refused;
     int n_role_tries;           /* Claims refused in a row. */
+    uint64_t switch_generation; /* The switch's, from the last role query. */
 
     /* From the switch. */
     bool has_dpid;
@@ -414,6 +415,16 @@ ofg_sw_set_role(struct ofg_sw *sw, enum ofg_sw_role role, uint64_t generation)
     if (rconn_is_connected(sw->rconn) && sw->state != S_NEW) {
         ofg_sw_start_over(sw);
     }
+}
+
+bool
+ofg_sw_primary_refused(const struct ofg_sw *sw, uint64_t *switch_generation)
+{
+    if (sw->role != OFG_SW_PRIMARY || !sw->role_refused) {
+        return false;
+    }
+    *switch_generation = sw->switch_generation;
+    return true;
 }
 
 void
@@ -924,6 +935,7 @@ recv_role_query(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
 
     bool primary = ofg_sw_is_writer(sw);
     uint64_t switch_gen = reply.have_generation_id ? reply.generation_id : 0;
+    sw->switch_generation = switch_gen;
     struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT12_ROLE_REQUEST,
                                       OFG_OFP_VERSION, 0);
     struct ofp12_role_request *rr = ofpbuf_put_zeros(msg, sizeof *rr);

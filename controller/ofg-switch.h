@@ -58,6 +58,11 @@ enum ofg_sw_role {
  * under the new role: a new primary sends only what differs. */
 void ofg_sw_set_role(struct ofg_sw *, enum ofg_sw_role, uint64_t generation);
 
+/* True if ofguard should be primary but the switch refused its generation
+ * as stale; '*switch_generation' is then the switch's. */
+bool ofg_sw_primary_refused(const struct ofg_sw *,
+                            uint64_t *switch_generation);
+
 /* Sets the time between audits, in seconds (0: none). */
 void ofg_sw_set_audit_interval(struct ofg_sw *, int seconds);
 /* Asks for an audit as soon as the switch is idle. */

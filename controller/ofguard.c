@@ -332,6 +332,14 @@ run_ha(void)
         return;
     }
     ofg_ha_run(ha);
+    if (role == OFG_SW_PRIMARY) {
+        for (size_t i = 0; i < n_switches; i++) {
+            uint64_t switch_gen;
+            if (ofg_sw_primary_refused(switches[i], &switch_gen)) {
+                ofg_ha_raise_past(ha, switch_gen);
+            }
+        }
+    }
     uint64_t gen = 0;
     enum ofg_sw_role new_role = (ofg_ha_is_primary(ha, &gen)
                                  ? OFG_SW_PRIMARY : OFG_SW_SECONDARY);
