@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
 #include "controller/ofg-ha.h"
@@ -37,6 +38,7 @@
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -51,6 +53,21 @@ static struct pvconn **listeners;
 static size_t n_listeners;
 static struct ofg_sw **switches;
 static size_t n_switches, allocated_switches;
+
+/* File descriptors that switch connections leave free (at most half of the
+ * limit): ofguard's own files (log, pidfile, control socket, pipes: about
+ * 16), "ovs-appctl" connections and the config file read on reload.  Without
+ * them, connections that never speak (each is dropped after a second, but
+ * an attacker opens the next at once) would leave none for a reload. */
+#define OFG_FD_RESERVE 32
+
+/* After accept() fails for want of descriptors or memory, the listeners
+ * rest this long: the connection stays pending, so waiting on the listener
+ * would wake the main loop at once, and it would spin. */
+#define OFG_ACCEPT_BACKOFF_MS 250
+
+static long long int accept_resume_at;  /* No accept() before (msec). */
+static struct vlog_rate_limit accept_rl = VLOG_RATE_LIMIT_INIT(12, 5);
 
 /* Set from the SIGHUP handler, polled by the main loop. */
 static struct latch reload_latch;
@@ -81,7 +98,10 @@ static void install_signal_handlers(void);
 static struct unixctl_server *start_unixctl(void);
 static void open_switches(const struct svec *listens,
                           const struct svec *connects);
+static void raise_fd_limit(void);
+static size_t max_switches(void);
 static void accept_switches(void);
+static void accept_wait(void);
 static void run_switches(void);
 static void close_switches(void);
 static void run_ha(void);
@@ -169,6 +189,7 @@ daemon_main(const char *file, const struct svec *listens,
     }
 
     install_signal_handlers();
+    raise_fd_limit();
     daemonize_start(false);
     struct unixctl_server *unixctl = start_unixctl();
     if (ha_remote) {
@@ -193,9 +214,7 @@ daemon_main(const char *file, const struct svec *listens,
             break;
         }
 
-        for (size_t i = 0; i < n_listeners; i++) {
-            pvconn_wait(listeners[i]);
-        }
+        accept_wait();
         for (size_t i = 0; i < n_switches; i++) {
             ofg_sw_wait(switches[i]);
         }
@@ -281,22 +300,73 @@ open_switches(const struct svec *listens, const struct svec *connects)
     }
 }
 
+/* Switch connections are one descriptor each: a soft limit below the hard
+ * one (1,024 by default under systemd) would hold ofguard to fewer switches
+ * than the host allows. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &r)) {
+            VLOG_WARN("cannot raise the limit of open files to %llu (%s)",
+                      (unsigned long long int) r.rlim_max,
+                      ovs_strerror(errno));
+        }
+    }
+}
+
+/* How many switch connections the limit of open files allows, keeping
+ * OFG_FD_RESERVE descriptors (at most half of them) for everything else. */
+static size_t
+max_switches(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur == RLIM_INFINITY
+        || r.rlim_cur > SIZE_MAX) {
+        return SIZE_MAX;
+    }
+    size_t limit = r.rlim_cur;
+    return limit - MIN(OFG_FD_RESERVE, limit / 2);
+}
+
 static void
 accept_switches(void)
 {
+    if (time_msec() < accept_resume_at) {
+        return;
+    }
+    size_t max = max_switches();
     for (size_t i = 0; i < n_listeners; i++) {
         /* Several per iteration: OVS listens with a backlog of 10, and
          * hundreds of switches reconnecting at once (after a restart of
          * ofguard) would otherwise overflow it.  Bounded, so that a flood
          * of connections cannot starve the switches. */
         for (int j = 0; j < 64; j++) {
+            if (n_switches >= max) {
+                VLOG_WARN_RL(&accept_rl, "%"PRIuSIZE" switch connections, "
+                             "as many as the limit of open files allows: "
+                             "accepting no more until one closes",
+                             n_switches);
+                return;
+            }
             struct vconn *vconn;
             int retval = pvconn_accept(listeners[i], &vconn);
             if (retval) {
-                if (retval != EAGAIN) {
-                    VLOG_WARN("%s: accept failed (%s)",
-                              pvconn_get_name(listeners[i]),
-                              ovs_strerror(retval));
+                if (retval == EMFILE || retval == ENFILE
+                    || retval == ENOBUFS || retval == ENOMEM) {
+                    VLOG_WARN_RL(&accept_rl, "%s: accept failed (%s), "
+                                 "not accepting for %d ms",
+                                 pvconn_get_name(listeners[i]),
+                                 ovs_strerror(retval),
+                                 OFG_ACCEPT_BACKOFF_MS);
+                    accept_resume_at = time_msec() + OFG_ACCEPT_BACKOFF_MS;
+                    return;
+                } else if (retval != EAGAIN) {
+                    VLOG_WARN_RL(&accept_rl, "%s: accept failed (%s)",
+                                 pvconn_get_name(listeners[i]),
+                                 ovs_strerror(retval));
                 }
                 break;
             }
@@ -304,6 +374,21 @@ accept_switches(void)
              * yet a switch ofguard trusts. */
             VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
             add_switch(ofg_sw_create_passive(vconn, config, probe_interval));
+        }
+    }
+}
+
+/* Wakes the main loop for a connection to accept, unless accept_switches()
+ * would not take it now.  At the limit of switches, a switch going away
+ * wakes the loop anyway. */
+static void
+accept_wait(void)
+{
+    if (time_msec() < accept_resume_at) {
+        poll_timer_wait_until(accept_resume_at);
+    } else if (n_switches < max_switches()) {
+        for (size_t i = 0; i < n_listeners; i++) {
+            pvconn_wait(listeners[i]);
         }
     }
 }
