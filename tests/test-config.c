@@ -423,6 +423,104 @@ test_all_errors_reported(void)
 }
 
 
+enum { OFG_TEST_MAX_LINES = 200 };
+
+/* A config with 'n' containers, each with a bad MAC, and after them (in
+ * the file, but validated first) 'n_nets' networks with a bad gateway
+ * (the caller must free it). */
+static char *
+many_errors_config(int n, int n_nets)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\n  \"containers\": {\n");
+    for (int i = 0; i < n; i++) {
+        ds_put_format(&s, "    \"c%03d\": { \"port\": \"p%d\", \"network\": "
+                      "\"web\", \"mac\": \"bad\", \"ipv4\": "
+                      "[\"10.10.20.%d\"] }%s\n", i, i, 10 + i,
+                      i + 1 < n ? "," : "");
+    }
+    ds_put_cstr(&s, "  },\n  \"networks\": {\n    \"web\": { \"subnet\": "
+                "\"10.10.20.0/24\", \"gateway\": \"10.10.20.1\" }");
+    for (int i = 0; i < n_nets; i++) {
+        ds_put_format(&s, ",\n    \"n%d\": { \"subnet\": \"10.100.%d.0/24\", "
+                      "\"gateway\": \"x\" }", i, i);
+    }
+    ds_put_cstr(&s, "\n  }\n}\n");
+    return ds_steal_cstr(&s);
+}
+
+/* Checks that parsing 'text' lists 'n_listed' errors, in file order, the
+ * first about 'first' and the last about 'last', then 'summary' (or nothing
+ * if it is NULL). */
+static void
+expect_capped(const char *name, const char *text, int n_listed,
+              const char *first, const char *last, const char *summary)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    CHECK(error && !config);
+
+    char *lines[OFG_TEST_MAX_LINES];
+    int n = 0, prev_line = 0;
+    char *save = NULL;
+    for (char *l = error ? strtok_r(error, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        if (n < OFG_TEST_MAX_LINES) {
+            lines[n] = l;
+        }
+        int line;
+        if (n < n_listed && (sscanf(l, "t.json:%d:", &line) != 1
+                             || line < prev_line)) {
+            ofg_test_fail("line %d out of order: %s", n + 1, l);
+        } else if (n < n_listed) {
+            prev_line = line;
+        }
+        n++;
+    }
+    if (n != n_listed + (summary != NULL)) {
+        ofg_test_fail("%d lines, expected %d", n,
+                      n_listed + (summary != NULL));
+    } else {
+        CHECK(strstr(lines[0], first) != NULL);
+        CHECK(strstr(lines[n_listed - 1], last) != NULL);
+        if (summary) {
+            CHECK(!strcmp(lines[n_listed], summary));
+        }
+    }
+    free(error);
+    ofg_test_finish(name);
+}
+
+/* Only the first OFG_CONFIG_MAX_ERRORS errors in the file are listed, then
+ * a line that counts the others, however they were found: the bad networks
+ * come last in the file but are validated first. */
+static void
+test_error_cap(void)
+{
+    char *text = many_errors_config(100, 0);
+    expect_capped("100 errors: all listed", text, 100,
+                  "containers.c000.mac", "containers.c099.mac", NULL);
+    free(text);
+
+    text = many_errors_config(101, 0);
+    expect_capped("101 errors: 100 listed, 1 counted", text, 100,
+                  "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 1 more error");
+    free(text);
+
+    text = many_errors_config(120, 5);
+    expect_capped("errors found out of file order: the first 100 listed",
+                  text, 100, "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 25 more errors");
+    free(text);
+
+    text = many_errors_config(3, 200);
+    expect_capped("errors found out of file order: the first in the file",
+                  text, 100, "containers.c000.mac", "networks.n96.gateway",
+                  "t.json: ... and 103 more errors");
+    free(text);
+}
+
 /* Returns a config whose unknown top-level key "x" holds 'depth' nested
  * objects, each with the key 'key' (the caller must free it). */
 static char *
@@ -571,6 +669,7 @@ main(void)
     test_derive_cookie();
     test_read_file();
     test_limits();
+    test_error_cap();
 
     /* Syntax and structure. */
     expect_error_col("syntax error", "{\n  \"networks\": {},\n  \"containers\""
