@@ -714,6 +714,7 @@ test_limits(void)
                      (int) strlen("{\"networks\": {}, \"containers\": {}, "
                                   "\"x\": ") + OFG_CONFIG_MAX_DEPTH,
                      "nesting deeper than 32 levels");
+    ds_destroy(&s);
 
     char *key = xmalloc(OFG_CONFIG_MAX_STRING + 2);
     memset(key, 'k', OFG_CONFIG_MAX_STRING + 1);
