@@ -34,6 +34,8 @@ static void ctx_verror_at(struct ofg_ctx *, int line, int column,
     OVS_PRINTF_FORMAT(5, 0);
 static void forget_errors(struct ofg_ctx *);
 static int compare_errors(const void *, const void *);
+static void sift_up(struct ofg_error *, size_t i);
+static void sift_down(struct ofg_error *, size_t n, size_t i);
 
 /* Initializes 'ctx' for the 'len' bytes of 'text' (already accepted by
  * jansson), read from 'file_name', which 'ctx' refers to: finds the
@@ -52,7 +54,7 @@ ofg_ctx_init(struct ofg_ctx *ctx, const char *file_name,
     ctx->file_name = file_name;
     ofg_positions_init(&ctx->positions);
     ctx->errors = NULL;
-    ctx->n_errors = ctx->allocated_errors = 0;
+    ctx->n_errors = ctx->n_dropped = 0;
     return ofg_scan_positions(text, len, &ctx->positions, &hooks, ctx);
 }
 
@@ -64,7 +66,8 @@ ofg_ctx_destroy(struct ofg_ctx *ctx)
     forget_errors(ctx);
 }
 
-/* Returns all errors, sorted by position, one per line, and forgets them. */
+/* Returns the errors kept, sorted by position, one per line, then a line
+ * that counts the others, if any; and forgets them. */
 char *
 ofg_ctx_steal_errors(struct ofg_ctx *ctx)
 {
@@ -73,6 +76,11 @@ ofg_ctx_steal_errors(struct ofg_ctx *ctx)
     struct ds s = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < ctx->n_errors; i++) {
         ds_put_format(&s, "%s\n", ctx->errors[i].text);
+    }
+    if (ctx->n_dropped) {
+        ds_put_format(&s, "%s: ... and %"PRIuSIZE" more error%s\n",
+                      ctx->file_name, ctx->n_dropped,
+                      ctx->n_dropped == 1 ? "" : "s");
     }
     forget_errors(ctx);
     return ds_steal_cstr(&s);
@@ -158,26 +166,46 @@ report_limit(void *ctx, int line, int column, const char *path,
     ofg_ctx_error_at(ctx, line, column, path, "%s", message);
 }
 
+/* Keeps the error, if it is among the first OFG_CONFIG_MAX_ERRORS in file
+ * order found so far, in place of the last of them if there are that many
+ * already; only counts it otherwise, without formatting it. */
 static void
 ctx_verror_at(struct ofg_ctx *ctx, int line, int column, const char *path,
               const char *format, va_list args)
 {
+    struct ofg_error new = {
+        .line = line,
+        .column = column,
+        .seq = ctx->n_errors + ctx->n_dropped,
+    };
+    bool full = ctx->n_errors >= OFG_CONFIG_MAX_ERRORS;
+    if (full) {
+        ctx->n_dropped++;
+        if (compare_errors(&new, &ctx->errors[0]) > 0) {
+            return;
+        }
+    }
+
     struct ds s = DS_EMPTY_INITIALIZER;
     ds_put_format(&s, "%s:%d:%d: ", ctx->file_name, line, column);
     if (path && path[0]) {
         ds_put_format(&s, "%s: ", path);
     }
     ds_put_format_valist(&s, format, args);
+    new.text = ds_steal_cstr(&s);
 
-    if (ctx->n_errors >= ctx->allocated_errors) {
-        ctx->errors = x2nrealloc(ctx->errors, &ctx->allocated_errors,
-                                 sizeof *ctx->errors);
+    if (!ctx->errors) {
+        ctx->errors = xmalloc(OFG_CONFIG_MAX_ERRORS * sizeof *ctx->errors);
     }
-    struct ofg_error *e = &ctx->errors[ctx->n_errors];
-    e->line = line;
-    e->column = column;
-    e->seq = ctx->n_errors++;
-    e->text = ds_steal_cstr(&s);
+    if (full) {
+        /* The new error takes the place of the last one kept. */
+        free(ctx->errors[0].text);
+        ctx->errors[0] = new;
+        sift_down(ctx->errors, ctx->n_errors, 0);
+    } else {
+        ctx->errors[ctx->n_errors] = new;
+        sift_up(ctx->errors, ctx->n_errors++);
+    }
 }
 
 static void
@@ -188,7 +216,50 @@ forget_errors(struct ofg_ctx *ctx)
     }
     free(ctx->errors);
     ctx->errors = NULL;
-    ctx->n_errors = ctx->allocated_errors = 0;
+    ctx->n_errors = ctx->n_dropped = 0;
+}
+
+static void
+swap_errors(struct ofg_error *errors, size_t a, size_t b)
+{
+    struct ofg_error tmp = errors[a];
+    errors[a] = errors[b];
+    errors[b] = tmp;
+}
+
+/* Moves heap element 'i' of 'errors' up to its place: the later an error,
+ * the nearer the root. */
+static void
+sift_up(struct ofg_error *errors, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (compare_errors(&errors[i], &errors[parent]) <= 0) {
+            break;
+        }
+        swap_errors(errors, i, parent);
+        i = parent;
+    }
+}
+
+/* Moves heap element 'i' of the 'n' of 'errors' down to its place. */
+static void
+sift_down(struct ofg_error *errors, size_t n, size_t i)
+{
+    for (;;) {
+        size_t largest = i;
+        for (size_t child = 2 * i + 1; child <= 2 * i + 2; child++) {
+            if (child < n
+                && compare_errors(&errors[child], &errors[largest]) > 0) {
+                largest = child;
+            }
+        }
+        if (largest == i) {
+            break;
+        }
+        swap_errors(errors, i, largest);
+        i = largest;
+    }
 }
 
 /* Orders errors by position, then by order of discovery. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config/ofg-addr.h"
+#include "config/ofg-config-check.h"
 #include "config/ofg-config-ctx.h"
 #include "config/ofg-config-meta.h"
 #include "config/ofg-config-schema.h"
@@ -43,12 +44,12 @@ static void parse_container_network(struct ofg_ctx *, const char *path,
 static void parse_addr_list(struct ofg_ctx *, const char *cpath, json_t *cj,
                             int af, const struct ofg_config *,
                             const struct ofg_net_meta *net_metas,
+                            const struct ofg_gateways *,
                             struct ofg_container *,
                             struct ofg_container_meta *);
 static bool check_addr_use(struct ofg_ctx *, const char *path, const char *s,
                            const struct ofg_prefix *, size_t index,
-                           const struct ofg_config *,
-                           const struct ofg_net_meta *net_metas,
+                           const struct ofg_gateways *,
                            const struct ofg_network *own);
 /* One valid entry of a container's address list. */
 struct list_addr {
@@ -223,12 +224,13 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
 }
 
 /* Validates container 'name' (value 'j') into 'c' and 'meta'.  'config'
- * holds the networks and switches already validated, and 'net_metas' what
- * was learned about each network. */
+ * holds the networks and switches already validated, 'net_metas' what was
+ * learned about each network, and 'gateways' their valid gateways. */
 void
 ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
                           const struct ofg_config *config,
                           const struct ofg_net_meta *net_metas,
+                          const struct ofg_gateways *gateways,
                           struct ofg_container *c,
                           struct ofg_container_meta *meta)
 {
@@ -289,8 +291,10 @@ ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
     }
     free(mpath);
 
-    parse_addr_list(ctx, path, j, AF_INET, config, net_metas, c, meta);
-    parse_addr_list(ctx, path, j, AF_INET6, config, net_metas, c, meta);
+    parse_addr_list(ctx, path, j, AF_INET, config, net_metas, gateways, c,
+                    meta);
+    parse_addr_list(ctx, path, j, AF_INET6, config, net_metas, gateways, c,
+                    meta);
 
     v = ofg_schema_get_member(ctx, path, j, "allow_dhcp", OFG_KIND_BOOLEAN,
                               false, NULL);
@@ -512,6 +516,7 @@ static void
 parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
                 const struct ofg_config *config,
                 const struct ofg_net_meta *net_metas,
+                const struct ofg_gateways *gateways,
                 struct ofg_container *c, struct ofg_container_meta *meta)
 {
     bool is_ipv4 = af == AF_INET;
@@ -553,8 +558,7 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
         struct ofg_prefix p;
         if (ofg_schema_check_kind(ctx, epath, e, OFG_KIND_STRING)
             && check_ip(ctx, epath, s, af, true, true, &p)
-            && check_addr_use(ctx, epath, s, &p, i, config, net_metas,
-                              own)) {
+            && check_addr_use(ctx, epath, s, &p, i, gateways, own)) {
             valid[n_valid++] = (struct list_addr) { .p = p, .idx = i };
         }
         free(epath);
@@ -605,16 +609,15 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
 /* Checks that the container address or prefix 'p' (the string 's', entry
  * 'index' of its list, at 'path') is one a container may own: an IPv4 list
  * starts with a single (primary) address; no IPv4 link-local address; no
- * network's gateway; and, if 'own' (the container's network, when its
- * subnet of this family is valid) is nonnull, no address its subnet
- * reserves.  IPv6 link-local addresses were refused already (they are
- * always derived from the MAC).  Reports an error and returns false
- * otherwise. */
+ * network's gateway (found in 'gateways'); and, if 'own' (the container's
+ * network, when its subnet of this family is valid) is nonnull, no address
+ * its subnet reserves.  IPv6 link-local addresses were refused already
+ * (they are always derived from the MAC).  Reports an error and returns
+ * false otherwise. */
 static bool
 check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
                const struct ofg_prefix *p, size_t index,
-               const struct ofg_config *config,
-               const struct ofg_net_meta *net_metas,
+               const struct ofg_gateways *gateways,
                const struct ofg_network *own)
 {
     bool is_host = ofg_prefix_is_host(p);
@@ -639,20 +642,15 @@ check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
 
     /* Owning any network's gateway address would let the container answer
      * for that gateway, on this switch or another. */
-    for (size_t i = 0; i < config->n_networks; i++) {
-        const struct ofg_network *n = &config->networks[i];
-        if (!ofg_net_meta_ok(&net_metas[i], p->is_ipv4)) {
-            continue;
-        }
+    const struct ofg_network *n = ofg_gateways_find(gateways, p);
+    if (n) {
         struct ofg_prefix gw = ofg_network_gateway(n, p->is_ipv4);
-        if (ofg_prefix_contains(p, &gw)) {
-            struct ds d = DS_EMPTY_INITIALIZER;
-            ofg_prefix_format(&gw, &d);
-            ofg_ctx_error(ctx, path, false, "%s %s the gateway %s of "
-                          "network %s", s, verb, ds_cstr(&d), n->name);
-            ds_destroy(&d);
-            return false;
-        }
+        struct ds d = DS_EMPTY_INITIALIZER;
+        ofg_prefix_format(&gw, &d);
+        ofg_ctx_error(ctx, path, false, "%s %s the gateway %s of "
+                      "network %s", s, verb, ds_cstr(&d), n->name);
+        ds_destroy(&d);
+        return false;
     }
 
     if (own && is_host) {

@@ -396,12 +396,15 @@ validate_containers(struct ofg_ctx *ctx, json_t *containers,
     struct ofg_container_meta *metas = xcalloc(n ? n : 1, sizeof *metas);
     config->containers = xcalloc(n ? n : 1, sizeof *config->containers);
     config->n_containers = n;
+    struct ofg_gateways gateways;
+    ofg_gateways_init(&gateways, config, net_metas);
     for (size_t i = 0; i < n; i++) {
         ofg_entry_parse_container(ctx, names[i],
                                   json_object_get(containers, names[i]),
-                                  config, net_metas, &config->containers[i],
-                                  &metas[i]);
+                                  config, net_metas, &gateways,
+                                  &config->containers[i], &metas[i]);
     }
+    ofg_gateways_destroy(&gateways);
     free(names);
 
     ofg_check_containers(ctx, config, metas);

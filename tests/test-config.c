@@ -423,6 +423,245 @@ test_all_errors_reported(void)
 }
 
 
+/* Parses 'text', which must be invalid, and checks that the error output
+ * has exactly 'n' lines, the i-th of which contains the i-th of the 'n'
+ * strings that follow. */
+static void
+expect_lines(const char *name, const char *text, int n, ...)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    if (!error || config) {
+        ofg_test_fail("expected errors, got none");
+        ofg_config_destroy(config);
+        free(error);
+        ofg_test_finish(name);
+        return;
+    }
+
+    va_list args;
+    va_start(args, n);
+    int i = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(error, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save), i++) {
+        const char *expect = i < n ? va_arg(args, const char *) : NULL;
+        if (expect && !strstr(l, expect)) {
+            ofg_test_fail("line %d is \"%s\", expected \"%s\" in it", i + 1,
+                          l, expect);
+        }
+    }
+    va_end(args);
+    if (i != n) {
+        ofg_test_fail("%d lines of errors, expected %d", i, n);
+    }
+    free(error);
+    ofg_test_finish(name);
+}
+
+/* Checks across entries report each entry in conflict once, naming the
+ * first entry in the file it conflicts with (issue 10: the checks are no
+ * longer quadratic, and neither is their output). */
+static void
+test_conflicts_reported_once(void)
+{
+    /* z, a, m in the file; m has no "switch", so it meets z and a. */
+    expect_lines("overlapping subnets: each network once, naming the first",
+                 "{\n  \"networks\": {\n"
+                 "    \"z\": { \"subnet\": \"10.1.0.0/16\", "
+                 "\"gateway\": \"10.1.255.1\" },\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"m\": { \"subnet\": \"10.1.0.0/25\", "
+                 "\"gateway\": \"10.1.0.2\" }\n  },\n"
+                 "  \"switches\": { \"h1\": { \"datapath_id\": \"0x1\" },"
+                 " \"h0\": { \"datapath_id\": \"0x2\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"x\": { \"port\": \"p1\", \"network\": \"z\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.2.10\"] },\n"
+                 "    \"y\": { \"port\": \"p2\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"w\": { \"port\": \"p3\", \"network\": \"m\", "
+                 "\"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.1.0.20\"] }\n  }\n}\n", 2,
+                 "t.json:4:22: networks.a.subnet: 10.1.0.0/24 overlaps subnet "
+                 "10.1.0.0/16 of networks.z, and both networks have "
+                 "containers on switch h1",
+                 "t.json:5:22: networks.m.subnet: 10.1.0.0/25 overlaps subnet "
+                 "10.1.0.0/16 of networks.z, and both networks have "
+                 "containers on any switch");
+    /* Two networks on two switches each: the first switch by name. */
+    expect_lines("overlapping subnets on two switches: the first named",
+                 "{\n  \"networks\": {\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"b\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.2\" }\n  },\n"
+                 "  \"switches\": { \"h2\": { \"datapath_id\": \"0x1\" },"
+                 " \"h1\": { \"datapath_id\": \"0x2\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"w\": { \"port\": \"p1\", \"network\": \"a\", "
+                 "\"switch\": \"h2\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"x\": { \"port\": \"p2\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.0.11\"] },\n"
+                 "    \"y\": { \"port\": \"p3\", \"network\": \"b\", "
+                 "\"switch\": \"h2\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.1.0.12\"] },\n"
+                 "    \"z\": { \"port\": \"p4\", \"network\": \"b\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:04\", "
+                 "\"ipv4\": [\"10.1.0.13\"] }\n  }\n}\n", 1,
+                 "networks.b.subnet: 10.1.0.0/24 overlaps subnet "
+                 "10.1.0.0/24 of networks.a, and both networks have "
+                 "containers on switch h1");
+
+    /* w clashes with u (any switch) and v (host1): only u is named. */
+    expect_lines("port used three times: each container once, naming the "
+                 "first", HEAD
+                 "    \"u\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] },\n"
+                 "    \"v\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.10.20.11\"] },\n"
+                 "    \"w\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.10.20.12\"] },\n"
+                 "    \"q\": { \"switch\": \"host1\", \"port\": \"p2\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:04\", "
+                 "\"ipv4\": [\"10.10.20.13\"] },\n"
+                 "    \"r\": { \"switch\": \"host2\", \"port\": \"p2\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:05\", "
+                 "\"ipv4\": [\"10.10.20.14\"] }\n" TAIL, 2,
+                 "t.json:8:39: containers.v.port: port p1 is also used by "
+                 "containers.u", "t.json:9:39: containers.w.port: port p1 "
+                 "is also used by containers.u");
+    expect_lines("port on one switch: named with the switch", HEAD
+                 "    \"v\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.10.20.11\"] },\n"
+                 "    \"u\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] },\n"
+                 "    \"w\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.10.20.12\"] }\n" TAIL, 2,
+                 "containers.u.port: port p1 is also used by containers.v",
+                 "containers.w.port: port p1 is also used by "
+                 "containers.v on switch host1");
+
+    /* fd00::/16 holds the gateways of web (fd00:20::1) and six
+     * (fd00:60::1): the lowest is named. */
+    expect_error("prefix with two gateways: the lowest named", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:20::10\", \"fd00::/16\"] }\n"
+                 TAIL, 9, "containers.vm1.ipv6[1]: fd00::/16 includes the "
+                 "gateway fd00:20::1 of network web");
+}
+
+enum { OFG_TEST_MAX_LINES = 200 };
+
+/* A config with 'n' containers, each with a bad MAC, and after them (in
+ * the file, but validated first) 'n_nets' networks with a bad gateway
+ * (the caller must free it). */
+static char *
+many_errors_config(int n, int n_nets)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\n  \"containers\": {\n");
+    for (int i = 0; i < n; i++) {
+        ds_put_format(&s, "    \"c%03d\": { \"port\": \"p%d\", \"network\": "
+                      "\"web\", \"mac\": \"bad\", \"ipv4\": "
+                      "[\"10.10.20.%d\"] }%s\n", i, i, 10 + i,
+                      i + 1 < n ? "," : "");
+    }
+    ds_put_cstr(&s, "  },\n  \"networks\": {\n    \"web\": { \"subnet\": "
+                "\"10.10.20.0/24\", \"gateway\": \"10.10.20.1\" }");
+    for (int i = 0; i < n_nets; i++) {
+        ds_put_format(&s, ",\n    \"n%d\": { \"subnet\": \"10.100.%d.0/24\", "
+                      "\"gateway\": \"x\" }", i, i);
+    }
+    ds_put_cstr(&s, "\n  }\n}\n");
+    return ds_steal_cstr(&s);
+}
+
+/* Checks that parsing 'text' lists 'n_listed' errors, in file order, the
+ * first about 'first' and the last about 'last', then 'summary' (or nothing
+ * if it is NULL). */
+static void
+expect_capped(const char *name, const char *text, int n_listed,
+              const char *first, const char *last, const char *summary)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    CHECK(error && !config);
+
+    char *lines[OFG_TEST_MAX_LINES];
+    int n = 0, prev_line = 0;
+    char *save = NULL;
+    for (char *l = error ? strtok_r(error, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        if (n < OFG_TEST_MAX_LINES) {
+            lines[n] = l;
+        }
+        int line;
+        if (n < n_listed && (sscanf(l, "t.json:%d:", &line) != 1
+                             || line < prev_line)) {
+            ofg_test_fail("line %d out of order: %s", n + 1, l);
+        } else if (n < n_listed) {
+            prev_line = line;
+        }
+        n++;
+    }
+    if (n != n_listed + (summary != NULL)) {
+        ofg_test_fail("%d lines, expected %d", n,
+                      n_listed + (summary != NULL));
+    } else {
+        CHECK(strstr(lines[0], first) != NULL);
+        CHECK(strstr(lines[n_listed - 1], last) != NULL);
+        if (summary) {
+            CHECK(!strcmp(lines[n_listed], summary));
+        }
+    }
+    free(error);
+    ofg_test_finish(name);
+}
+
+/* Only the first OFG_CONFIG_MAX_ERRORS errors in the file are listed, then
+ * a line that counts the others, however they were found: the bad networks
+ * come last in the file but are validated first. */
+static void
+test_error_cap(void)
+{
+    char *text = many_errors_config(100, 0);
+    expect_capped("100 errors: all listed", text, 100,
+                  "containers.c000.mac", "containers.c099.mac", NULL);
+    free(text);
+
+    text = many_errors_config(101, 0);
+    expect_capped("101 errors: 100 listed, 1 counted", text, 100,
+                  "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 1 more error");
+    free(text);
+
+    text = many_errors_config(120, 5);
+    expect_capped("errors found out of file order: the first 100 listed",
+                  text, 100, "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 25 more errors");
+    free(text);
+
+    text = many_errors_config(3, 200);
+    expect_capped("errors found out of file order: the first in the file",
+                  text, 100, "containers.c000.mac", "networks.n96.gateway",
+                  "t.json: ... and 103 more errors");
+    free(text);
+}
+
 /* Returns a config whose unknown top-level key "x" holds 'depth' nested
  * objects, each with the key 'key' (the caller must free it). */
 static char *
@@ -475,6 +714,7 @@ test_limits(void)
                      (int) strlen("{\"networks\": {}, \"containers\": {}, "
                                   "\"x\": ") + OFG_CONFIG_MAX_DEPTH,
                      "nesting deeper than 32 levels");
+    ds_destroy(&s);
 
     char *key = xmalloc(OFG_CONFIG_MAX_STRING + 2);
     memset(key, 'k', OFG_CONFIG_MAX_STRING + 1);
@@ -571,6 +811,8 @@ main(void)
     test_derive_cookie();
     test_read_file();
     test_limits();
+    test_conflicts_reported_once();
+    test_error_cap();
 
     /* Syntax and structure. */
     expect_error_col("syntax error", "{\n  \"networks\": {},\n  \"containers\""
