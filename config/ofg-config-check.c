@@ -17,7 +17,6 @@
 #include "packets.h"
 #include "simap.h"
 #include "sort.h"
-#include "sset.h"
 #include "util.h"
 
 /* Container indexes and what orders them by place in the file, for
@@ -27,10 +26,24 @@ struct file_order {
     const struct ofg_container_meta *metas;
 };
 
-/* The containers that use one port name, in file order. */
+/* Network indexes and where each network is (NULL if unknown), for
+ * sort(). */
+struct net_order {
+    size_t *order;
+    const struct ofg_pos **pos;
+};
+
+/* The containers that use one port name: the first in the file, the first
+ * without "switch", and the first on each switch, each with its place in
+ * the file ('rank'). */
+struct port_user {
+    const struct ofg_container *c;
+    size_t rank;
+};
 struct port_users {
-    const struct ofg_container **containers;
-    size_t n;
+    struct port_user first;
+    struct port_user first_any;
+    struct shash on_switch;     /* Switch name -> struct port_user. */
 };
 
 /* One address or prefix of one container, as an interval of addresses
@@ -49,12 +62,38 @@ struct addr_entry {
 struct net_use {
     size_t n_containers;
     bool any_switch;            /* A container without "switch". */
-    struct sset switches;       /* Names of the switches named. */
+};
+
+/* The subnet of one family of one network, in a group of networks whose
+ * containers may meet: every network with containers (group 0), or those
+ * with containers on one switch (group 1 + the switch's index). */
+struct subnet_entry {
+    struct in6_addr start, end;
+    size_t group;
+    size_t net;                 /* Index in the config's networks. */
+    size_t rank;                /* The network's place in the file. */
+    size_t rank_any;            /* 'rank' if the network has a container
+                                 * without "switch", otherwise SIZE_MAX. */
+
+    /* Found by sweep_subnets(): the least 'rank' and 'rank_any' of the
+     * other entries of the group whose subnets overlap this one's, or
+     * SIZE_MAX. */
+    size_t first, first_any;
+};
+
+/* An entry of sweep_subnets()'s stack. */
+struct sweep_frame {
+    struct subnet_entry *e;
+    size_t above, above_any;    /* Least ranks of the entries under 'e' on
+                                 * the stack, which contain it. */
+    size_t below, below_any;    /* Least ranks of the entries 'e' contains,
+                                 * so far. */
 };
 
 static size_t *sort_by_position(const struct ofg_config *,
                                 const struct ofg_container_meta *);
-static void check_mac_conflicts(struct ofg_ctx *, const struct ofg_config *,
+static void gateway_macs(const struct ofg_config *, struct shash *);
+static void check_mac_conflicts(struct ofg_ctx *, const struct shash *gw_macs,
                                 const struct ofg_container *,
                                 const struct ofg_container_meta *,
                                 struct shash *macs);
@@ -65,7 +104,8 @@ static void check_cookie_conflict(struct ofg_ctx *,
 static void check_port_conflicts(struct ofg_ctx *,
                                  const struct ofg_container *,
                                  const struct ofg_container_meta *,
-                                 struct shash *ports);
+                                 size_t rank, struct shash *ports);
+static void destroy_ports(struct shash *ports);
 static void check_address_conflicts(struct ofg_ctx *,
                                     const struct ofg_config *,
                                     const struct ofg_container_meta *,
@@ -82,15 +122,29 @@ static void check_network_cookies(struct ofg_ctx *, const struct ofg_config *,
 static void report_network_cookie(struct ofg_ctx *, const char *path,
                                   bool explicit, const char *cookie,
                                   const char *network);
-static void check_subnet_overlap(struct ofg_ctx *, const struct ofg_config *,
-                                 const struct ofg_net_meta *, size_t a,
-                                 size_t b, bool is_ipv4, const char *where);
-static const char *net_use_common_switch(const struct net_use *,
-                                         const struct net_use *);
+static size_t *rank_networks(const struct ofg_ctx *,
+                             const struct ofg_config *,
+                             const struct ofg_net_meta *);
+static void check_subnet_overlaps(struct ofg_ctx *, const struct ofg_config *,
+                                  const struct ofg_net_meta *,
+                                  const struct ofg_container_meta *,
+                                  const struct net_use *, const size_t *rank,
+                                  const size_t *by_rank, bool is_ipv4);
+static void sweep_subnets(struct subnet_entry *, size_t n);
+static void report_subnet_overlap(struct ofg_ctx *, const struct ofg_config *,
+                                  const struct ofg_net_meta *, size_t later,
+                                  size_t other, bool is_ipv4,
+                                  const char *where);
+static void prefix_range(const struct ofg_prefix *, struct in6_addr *first,
+                         struct in6_addr *last);
 static int compare_by_position(size_t a, size_t b, void *file_order);
 static void swap_order(size_t a, size_t b, void *file_order);
 static int compare_addr_entries(size_t a, size_t b, void *entries);
 static void swap_addr_entries(size_t a, size_t b, void *entries);
+static int compare_subnet_entries(const void *, const void *);
+static int compare_gateways(const void *, const void *);
+static int compare_net_positions(size_t a, size_t b, void *net_order);
+static void swap_net_order(size_t a, size_t b, void *net_order);
 
 /* A switch's datapath ID and where it is in the file. */
 struct dpid_entry {
@@ -170,6 +224,8 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     size_t *order = sort_by_position(cfg, metas);
 
     struct shash macs = SHASH_INITIALIZER(&macs);
+    struct shash gw_macs = SHASH_INITIALIZER(&gw_macs);
+    gateway_macs(cfg, &gw_macs);
     struct shash cookies = SHASH_INITIALIZER(&cookies);
     struct shash ports = SHASH_INITIALIZER(&ports);
     for (size_t oi = 0; oi < cfg->n_containers; oi++) {
@@ -178,25 +234,21 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
         const struct ofg_container_meta *m = &metas[i];
 
         if (m->mac_ok) {
-            check_mac_conflicts(ctx, cfg, c, m, &macs);
+            check_mac_conflicts(ctx, &gw_macs, c, m, &macs);
         }
         if (m->cookie_ok) {
             check_cookie_conflict(ctx, c, m, &cookies);
         }
         if (m->port_ok && m->switch_ok) {
-            check_port_conflicts(ctx, c, m, &ports);
+            check_port_conflicts(ctx, c, m, oi, &ports);
         }
     }
 
     check_address_conflicts(ctx, cfg, metas, order);
 
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &ports) {
-        struct port_users *users = node->data;
-        free(users->containers);
-    }
-    shash_destroy_free_data(&ports);
+    destroy_ports(&ports);
     shash_destroy(&macs);
+    shash_destroy(&gw_macs);
     shash_destroy(&cookies);
     free(order);
 }
@@ -212,11 +264,7 @@ ofg_check_networks(struct ofg_ctx *ctx, const struct ofg_config *cfg,
 {
     check_network_cookies(ctx, cfg, net_metas, metas);
 
-    struct net_use *uses = xcalloc(cfg->n_networks ? cfg->n_networks : 1,
-                                   sizeof *uses);
-    for (size_t i = 0; i < cfg->n_networks; i++) {
-        sset_init(&uses[i].switches);
-    }
+    struct net_use *uses = xcalloc(MAX(cfg->n_networks, 1), sizeof *uses);
     for (size_t i = 0; i < cfg->n_containers; i++) {
         const struct ofg_container *c = &cfg->containers[i];
         if (!c->network || !metas[i].switch_ok) {
@@ -224,28 +272,84 @@ ofg_check_networks(struct ofg_ctx *ctx, const struct ofg_config *cfg,
         }
         struct net_use *u = &uses[c->network - cfg->networks];
         u->n_containers++;
-        if (c->switch_name) {
-            sset_add(&u->switches, c->switch_name);
-        } else {
+        if (!c->sw) {
             u->any_switch = true;
         }
     }
 
+    size_t *by_rank = rank_networks(ctx, cfg, net_metas);
+    size_t *rank = xmalloc(MAX(cfg->n_networks, 1) * sizeof *rank);
+    for (size_t r = 0; r < cfg->n_networks; r++) {
+        rank[by_rank[r]] = r;
+    }
+    check_subnet_overlaps(ctx, cfg, net_metas, metas, uses, rank, by_rank,
+                          true);
+    check_subnet_overlaps(ctx, cfg, net_metas, metas, uses, rank, by_rank,
+                          false);
+    free(rank);
+    free(by_rank);
+    free(uses);
+}
+
+/* Gateways. */
+
+/* Indexes the valid gateways of the networks of 'cfg' (which
+ * 'net_metas' describe), for ofg_gateways_find(). */
+void
+ofg_gateways_init(struct ofg_gateways *gws, const struct ofg_config *cfg,
+                  const struct ofg_net_meta *net_metas)
+{
+    gws->networks = cfg->networks;
+    gws->gws = xmalloc(MAX(2 * cfg->n_networks, 1) * sizeof *gws->gws);
+    gws->n = 0;
     for (size_t i = 0; i < cfg->n_networks; i++) {
-        for (size_t k = 0; k < i; k++) {
-            const char *where = net_use_common_switch(&uses[i], &uses[k]);
-            if (where) {
-                check_subnet_overlap(ctx, cfg, net_metas, i, k, true, where);
-                check_subnet_overlap(ctx, cfg, net_metas, i, k, false,
-                                     where);
+        for (int is_ipv4 = 0; is_ipv4 <= 1; is_ipv4++) {
+            if (ofg_net_meta_ok(&net_metas[i], is_ipv4)) {
+                struct ofg_prefix gw = ofg_network_gateway(&cfg->networks[i],
+                                                           is_ipv4);
+                gws->gws[gws->n++] = (struct ofg_gateway) {
+                    .addr = gw.addr, .is_ipv6 = !is_ipv4, .net = i,
+                };
             }
         }
     }
+    qsort(gws->gws, gws->n, sizeof *gws->gws, compare_gateways);
+}
 
-    for (size_t i = 0; i < cfg->n_networks; i++) {
-        sset_destroy(&uses[i].switches);
+void
+ofg_gateways_destroy(struct ofg_gateways *gws)
+{
+    free(gws->gws);
+}
+
+/* Returns a network whose gateway (of the family of 'p') is in 'p', or
+ * NULL if there is none.  If there are several, the one with the lowest
+ * gateway address, then the first by name.  A binary search. */
+const struct ofg_network *
+ofg_gateways_find(const struct ofg_gateways *gws, const struct ofg_prefix *p)
+{
+    struct ofg_gateway key = { .is_ipv6 = !p->is_ipv4, .net = 0 };
+    struct in6_addr last;
+    prefix_range(p, &key.addr, &last);
+
+    /* The first gateway not before 'key'. */
+    size_t lo = 0, hi = gws->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (compare_gateways(&gws->gws[mid], &key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
     }
-    free(uses);
+    if (lo < gws->n) {
+        const struct ofg_gateway *gw = &gws->gws[lo];
+        if (gw->is_ipv6 == key.is_ipv6
+            && memcmp(&gw->addr, &last, sizeof last) <= 0) {
+            return &gws->networks[gw->net];
+        }
+    }
+    return NULL;
 }
 
 /* Containers. */
@@ -269,11 +373,31 @@ sort_by_position(const struct ofg_config *cfg,
     return fo.order;
 }
 
-/* Reports container 'c' if its MAC is also the MAC of a container in 'macs'
- * (MAC string -> container) or the gateway_mac of a network, and adds it to
- * 'macs' otherwise. */
+/* Fills 'gw_macs' with each network's gateway_mac (MAC string -> the first
+ * network with it), so that each container's MAC is looked up once rather
+ * than compared with every network's. */
 static void
-check_mac_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+gateway_macs(const struct ofg_config *cfg, struct shash *gw_macs)
+{
+    for (size_t k = 0; k < cfg->n_networks; k++) {
+        const struct ofg_network *net = &cfg->networks[k];
+        if (net->has_gateway_mac) {
+            char *key = xasprintf(ETH_ADDR_FMT,
+                                  ETH_ADDR_ARGS(net->gateway_mac));
+            if (!shash_find(gw_macs, key)) {
+                shash_add_nocopy(gw_macs, key, net);
+            } else {
+                free(key);
+            }
+        }
+    }
+}
+
+/* Reports container 'c' if its MAC is also the MAC of a container in 'macs'
+ * (MAC string -> container) or the gateway_mac of a network in 'gw_macs',
+ * and adds it to 'macs' otherwise. */
+static void
+check_mac_conflicts(struct ofg_ctx *ctx, const struct shash *gw_macs,
                     const struct ofg_container *c,
                     const struct ofg_container_meta *m, struct shash *macs)
 {
@@ -286,14 +410,10 @@ check_mac_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     } else {
         shash_add(macs, key, c);
     }
-    for (size_t k = 0; k < cfg->n_networks; k++) {
-        const struct ofg_network *net = &cfg->networks[k];
-        if (net->has_gateway_mac
-            && eth_addr_equals(net->gateway_mac, c->mac)) {
-            ofg_ctx_error(ctx, mpath, false, "%s is the gateway_mac of "
-                          "networks.%s", key, net->name);
-            break;
-        }
+    const struct ofg_network *net = shash_find_data(gw_macs, key);
+    if (net) {
+        ofg_ctx_error(ctx, mpath, false, "%s is the gateway_mac of "
+                      "networks.%s", key, net->name);
     }
     free(mpath);
     free(key);
@@ -324,37 +444,69 @@ check_cookie_conflict(struct ofg_ctx *ctx, const struct ofg_container *c,
     free(key);
 }
 
-/* Reports container 'c' for each container in 'ports' (port name -> struct
- * port_users) that may use its port on the same switch, then adds it there.
- * Only containers with the same port name can clash, so each is compared
- * with those alone (usually none), not with every other container. */
+/* Reports container 'c', the 'rank'th in the file, if a container before
+ * it in 'ports' (port name -> struct port_users) may use its port on the
+ * same switch, naming the first such container, then adds it there.  Only
+ * the first container with its port name, the first without "switch" and
+ * the first on its switch need looking at. */
 static void
 check_port_conflicts(struct ofg_ctx *ctx, const struct ofg_container *c,
-                     const struct ofg_container_meta *m, struct shash *ports)
+                     const struct ofg_container_meta *m, size_t rank,
+                     struct shash *ports)
 {
     struct port_users *users = shash_find_data(ports, c->port);
     if (!users) {
         users = xzalloc(sizeof *users);
+        shash_init(&users->on_switch);
         shash_add(ports, c->port, users);
     }
-    for (size_t k = 0; k < users->n; k++) {
-        const struct ofg_container *d = users->containers[k];
 
-        /* A container without "switch" may appear on any switch. */
-        if (!c->switch_name || !d->switch_name
-            || !strcmp(c->switch_name, d->switch_name)) {
-            bool both = c->switch_name && d->switch_name;
-            char *ppath = ofg_path_member(m->path, "port");
-            ofg_ctx_error(ctx, ppath, false, "port %s is also used by "
-                          "containers.%s%s%s", c->port, d->name,
-                          both ? " on switch " : "",
-                          both ? c->switch_name : "");
-            free(ppath);
+    /* A container without "switch" may appear on any switch. */
+    struct port_user *same = NULL;
+    const struct port_user *d;
+    if (!c->switch_name) {
+        d = &users->first;
+    } else {
+        same = shash_find_data(&users->on_switch, c->switch_name);
+        d = &users->first_any;
+        if (same && (!d->c || same->rank < d->rank)) {
+            d = same;
         }
     }
-    users->containers = xrealloc(users->containers,
-                                 (users->n + 1) * sizeof *users->containers);
-    users->containers[users->n++] = c;
+    if (d->c) {
+        bool both = c->switch_name && d->c->switch_name;
+        char *ppath = ofg_path_member(m->path, "port");
+        ofg_ctx_error(ctx, ppath, false, "port %s is also used by "
+                      "containers.%s%s%s", c->port, d->c->name,
+                      both ? " on switch " : "",
+                      both ? c->switch_name : "");
+        free(ppath);
+    }
+
+    struct port_user u = { .c = c, .rank = rank };
+    if (!users->first.c) {
+        users->first = u;
+    }
+    if (!c->switch_name) {
+        if (!users->first_any.c) {
+            users->first_any = u;
+        }
+    } else if (!same) {
+        same = xmalloc(sizeof *same);
+        *same = u;
+        shash_add(&users->on_switch, c->switch_name, same);
+    }
+}
+
+static void
+destroy_ports(struct shash *ports)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, ports) {
+        struct port_users *users = node->data;
+        shash_destroy_free_data(&users->on_switch);
+    }
+    shash_destroy_free_data(ports);
 }
 
 /* Checks that no two containers of one network have the same or
@@ -533,31 +685,183 @@ report_network_cookie(struct ofg_ctx *ctx, const char *path, bool explicit,
     free(cpath);
 }
 
-/* Reports, at the later of networks 'a' and 'b' in the file, that their
- * subnets of the family 'is_ipv4' selects overlap, if they do.  'where' is
- * a switch on which both networks have containers, or "" for any. */
-static void
-check_subnet_overlap(struct ofg_ctx *ctx, const struct ofg_config *cfg,
-                     const struct ofg_net_meta *net_metas, size_t a,
-                     size_t b, bool is_ipv4, const char *where)
+/* Returns the indexes of the networks in the order of their entries in the
+ * file (the caller must free the array). */
+static size_t *
+rank_networks(const struct ofg_ctx *ctx, const struct ofg_config *cfg,
+              const struct ofg_net_meta *net_metas)
 {
-    if (!ofg_net_meta_ok(&net_metas[a], is_ipv4)
-        || !ofg_net_meta_ok(&net_metas[b], is_ipv4)) {
-        return;
+    size_t n = cfg->n_networks;
+    struct net_order no = {
+        .order = xmalloc(MAX(n, 1) * sizeof *no.order),
+        .pos = xmalloc(MAX(n, 1) * sizeof *no.pos),
+    };
+    for (size_t i = 0; i < n; i++) {
+        no.order[i] = i;
+        no.pos[i] = ofg_ctx_find_pos(ctx, net_metas[i].path);
+    }
+    sort(n, compare_net_positions, swap_net_order, &no);
+    free(no.pos);
+    return no.order;
+}
+
+/* Reports each network whose subnet of the family 'is_ipv4' selects
+ * overlaps that of an earlier network in the file, where a switch has
+ * containers of both ('uses' tells where each network's are), naming the
+ * first such network.
+ *
+ * Comparing every pair of networks would take time quadratic in their
+ * number.  Instead, each subnet goes in the group of every network with
+ * containers, and in the group of each switch that has containers of its
+ * network; the subnets of each group, sorted, are swept once to find the
+ * first network in the file that overlaps each (sweep_subnets()).  In the
+ * first group, a network without containers on any particular switch
+ * meets every other; others meet only those. */
+static void
+check_subnet_overlaps(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                      const struct ofg_net_meta *net_metas,
+                      const struct ofg_container_meta *metas,
+                      const struct net_use *uses, const size_t *rank,
+                      const size_t *by_rank, bool is_ipv4)
+{
+    size_t n = 0;
+    struct subnet_entry *entries = xmalloc(MAX(cfg->n_networks
+                                               + cfg->n_containers, 1)
+                                           * sizeof *entries);
+    for (size_t i = 0; i < cfg->n_networks + cfg->n_containers; i++) {
+        size_t net, group = 0;
+        if (i < cfg->n_networks) {
+            net = i;
+            if (!uses[net].n_containers) {
+                continue;
+            }
+        } else {
+            const struct ofg_container *c
+                = &cfg->containers[i - cfg->n_networks];
+            if (!c->network || !c->sw
+                || !metas[i - cfg->n_networks].switch_ok) {
+                continue;
+            }
+            net = c->network - cfg->networks;
+            group = 1 + (c->sw - cfg->switches);
+        }
+        if (!ofg_net_meta_ok(&net_metas[net], is_ipv4)) {
+            continue;
+        }
+
+        struct ofg_prefix subnet = ofg_network_subnet(&cfg->networks[net],
+                                                      is_ipv4);
+        struct subnet_entry *e = &entries[n++];
+        prefix_range(&subnet, &e->start, &e->end);
+        e->group = group;
+        e->net = net;
+        e->rank = rank[net];
+        e->rank_any = uses[net].any_switch ? rank[net] : SIZE_MAX;
+    }
+    qsort(entries, n, sizeof *entries, compare_subnet_entries);
+
+    /* A network with several containers on one switch is there once. */
+    size_t n_unique = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!n_unique || entries[k].group != entries[n_unique - 1].group
+            || entries[k].net != entries[n_unique - 1].net) {
+            entries[n_unique++] = entries[k];
+        }
+    }
+    n = n_unique;
+
+    for (size_t k = 0, start = 0; k <= n; k++) {
+        if (k == n || entries[k].group != entries[start].group) {
+            sweep_subnets(&entries[start], k - start);
+            start = k;
+        }
     }
 
-    size_t later = a, other = b;
-    if (ofg_ctx_is_before(ctx, net_metas[a].path, net_metas[b].path)) {
-        later = b;
-        other = a;
+    /* The first network each one meets, and where: group 0 first, then the
+     * switches by name, so that "any switch" wins, then the first switch
+     * by name. */
+    size_t *first = xmalloc(MAX(cfg->n_networks, 1) * sizeof *first);
+    const char **where = xmalloc(MAX(cfg->n_networks, 1) * sizeof *where);
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        first[i] = SIZE_MAX;
     }
+    for (size_t k = 0; k < n; k++) {
+        const struct subnet_entry *e = &entries[k];
+        size_t other = (e->group || uses[e->net].any_switch
+                        ? e->first : e->first_any);
+        if (other < first[e->net]) {
+            first[e->net] = other;
+            where[e->net] = (e->group ? cfg->switches[e->group - 1].name
+                             : "");
+        }
+    }
+    for (size_t i = 0; i < cfg->n_networks; i++) {
+        if (first[i] < rank[i]) {
+            report_subnet_overlap(ctx, cfg, net_metas, i, by_rank[first[i]],
+                                  is_ipv4, where[i]);
+        }
+    }
+    free(first);
+    free(where);
+    free(entries);
+}
+
+/* Finds, for each of the 'n' entries of one group, sorted by first address,
+ * then by last address in decreasing order (each subnet comes before the
+ * subnets it contains), the least ranks of the other entries whose subnets
+ * overlap its own.  Two prefixes overlap only if one contains the other,
+ * so in that order the entries that contain an entry are on the stack when
+ * it comes, and those it contains come right after it, to be popped before
+ * it is: one pass, in linear time. */
+static void
+sweep_subnets(struct subnet_entry *entries, size_t n)
+{
+    struct sweep_frame *stack = xmalloc(MAX(n, 1) * sizeof *stack);
+    size_t depth = 0;
+    for (size_t k = 0; k <= n; k++) {
+        struct subnet_entry *e = k < n ? &entries[k] : NULL;
+
+        /* Pop the entries that end before 'e': they do not contain it. */
+        while (depth && (!e || memcmp(&stack[depth - 1].e->end, &e->start,
+                                      sizeof e->start) < 0)) {
+            struct sweep_frame *f = &stack[--depth];
+            f->e->first = MIN(f->above, f->below);
+            f->e->first_any = MIN(f->above_any, f->below_any);
+            if (depth) {
+                struct sweep_frame *parent = &stack[depth - 1];
+                parent->below = MIN(parent->below, MIN(f->below, f->e->rank));
+                parent->below_any = MIN(parent->below_any,
+                                        MIN(f->below_any, f->e->rank_any));
+            }
+        }
+        if (e) {
+            const struct sweep_frame *top = depth ? &stack[depth - 1] : NULL;
+            stack[depth++] = (struct sweep_frame) {
+                .e = e,
+                .above = top ? MIN(top->above, top->e->rank) : SIZE_MAX,
+                .above_any = (top ? MIN(top->above_any, top->e->rank_any)
+                              : SIZE_MAX),
+                .below = SIZE_MAX,
+                .below_any = SIZE_MAX,
+            };
+        }
+    }
+    free(stack);
+}
+
+/* Reports, at network 'later', that its subnet of the family 'is_ipv4'
+ * selects overlaps that of network 'other', which comes before it in the
+ * file.  'where' is a switch on which both networks have containers, or ""
+ * for any. */
+static void
+report_subnet_overlap(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+                      const struct ofg_net_meta *net_metas, size_t later,
+                      size_t other, bool is_ipv4, const char *where)
+{
     const struct ofg_network *ln = &cfg->networks[later];
     const struct ofg_network *on = &cfg->networks[other];
     struct ofg_prefix ls = ofg_network_subnet(ln, is_ipv4);
     struct ofg_prefix os = ofg_network_subnet(on, is_ipv4);
-    if (!ofg_prefix_overlap(&ls, &os)) {
-        return;
-    }
 
     const char *key = is_ipv4 ? "subnet" : "subnet6";
     char *path = ofg_path_member(net_metas[later].path, key);
@@ -575,23 +879,15 @@ check_subnet_overlap(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     free(path);
 }
 
-/* Returns the name of a switch on which both 'a' and 'b' have containers,
- * "" if they may meet on any switch, or NULL if they never meet. */
-static const char *
-net_use_common_switch(const struct net_use *a, const struct net_use *b)
+/* Stores in 'first' and 'last' the range of addresses of 'p' (for IPv4,
+ * IPv4-mapped). */
+static void
+prefix_range(const struct ofg_prefix *p, struct in6_addr *first,
+             struct in6_addr *last)
 {
-    if (!a->n_containers || !b->n_containers) {
-        return NULL;
-    } else if (a->any_switch || b->any_switch) {
-        return "";
-    }
-    const char *name;
-    SSET_FOR_EACH (name, &a->switches) {
-        if (sset_contains(&b->switches, name)) {
-            return name;
-        }
-    }
-    return NULL;
+    struct in6_addr mask = ipv6_create_mask(p->plen);
+    *first = ipv6_addr_bitand(&p->addr, &mask);
+    *last = ofg_prefix_last(p);
 }
 
 /* Sorting. */
@@ -642,4 +938,69 @@ swap_addr_entries(size_t a, size_t b, void *entries_)
     struct addr_entry tmp = entries[a];
     entries[a] = entries[b];
     entries[b] = tmp;
+}
+
+/* Orders subnet entries by group, first address, last address (the widest
+ * first), then place in the file. */
+static int
+compare_subnet_entries(const void *a_, const void *b_)
+{
+    const struct subnet_entry *a = a_;
+    const struct subnet_entry *b = b_;
+    if (a->group != b->group) {
+        return a->group < b->group ? -1 : 1;
+    }
+    int cmp = memcmp(&a->start, &b->start, sizeof a->start);
+    if (cmp) {
+        return cmp;
+    }
+    cmp = memcmp(&b->end, &a->end, sizeof a->end);
+    if (cmp) {
+        return cmp;
+    }
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* Orders gateways by family, address, then network. */
+static int
+compare_gateways(const void *a_, const void *b_)
+{
+    const struct ofg_gateway *a = a_;
+    const struct ofg_gateway *b = b_;
+    if (a->is_ipv6 != b->is_ipv6) {
+        return a->is_ipv6 ? 1 : -1;
+    }
+    int cmp = memcmp(&a->addr, &b->addr, sizeof a->addr);
+    if (cmp) {
+        return cmp;
+    }
+    return a->net < b->net ? -1 : a->net > b->net;
+}
+
+/* Orders network indexes 'a' and 'b' of 'net_order' by the position of
+ * their entries (an unknown one last), then by index. */
+static int
+compare_net_positions(size_t a_, size_t b_, void *net_order)
+{
+    const struct net_order *no = net_order;
+    const struct ofg_pos **pos = no->pos;
+    size_t a = no->order[a_], b = no->order[b_];
+    if (pos[a] && pos[b]) {
+        int cmp = ofg_pos_compare(pos[a], pos[b]);
+        if (cmp) {
+            return cmp;
+        }
+    } else if (pos[a] || pos[b]) {
+        return pos[a] ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+static void
+swap_net_order(size_t a, size_t b, void *net_order)
+{
+    struct net_order *no = net_order;
+    size_t tmp = no->order[a];
+    no->order[a] = no->order[b];
+    no->order[b] = tmp;
 }

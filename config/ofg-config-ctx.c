@@ -27,36 +27,47 @@ struct ofg_error {
 
 static void report_duplicate_key(void *ctx, int line, int column,
                                  const char *object_path, const char *key);
+static void report_limit(void *ctx, int line, int column, const char *path,
+                         const char *message);
 static void ctx_verror_at(struct ofg_ctx *, int line, int column,
                           const char *path, const char *format, va_list)
     OVS_PRINTF_FORMAT(5, 0);
 static void forget_errors(struct ofg_ctx *);
 static int compare_errors(const void *, const void *);
+static void sift_up(struct ofg_error *, size_t i);
+static void sift_down(struct ofg_error *, size_t n, size_t i);
 
 /* Initializes 'ctx' for the 'len' bytes of 'text' (already accepted by
  * jansson), read from 'file_name', which 'ctx' refers to: finds the
- * position of every value and reports every duplicate key. */
-void
+ * position of every value and reports every duplicate key.  Returns false,
+ * with the error reported, if the text exceeds a limit of the scan (see
+ * ofg-config-scan.h): the text is then not worth validating. */
+bool
 ofg_ctx_init(struct ofg_ctx *ctx, const char *file_name,
              const char *text, size_t len)
 {
+    static const struct ofg_scan_hooks hooks = {
+        .duplicate_key = report_duplicate_key,
+        .limit = report_limit,
+    };
+
     ctx->file_name = file_name;
-    shash_init(&ctx->positions);
+    ofg_positions_init(&ctx->positions);
     ctx->errors = NULL;
-    ctx->n_errors = ctx->allocated_errors = 0;
-    ofg_scan_positions(text, len, &ctx->positions, report_duplicate_key,
-                       ctx);
+    ctx->n_errors = ctx->n_dropped = 0;
+    return ofg_scan_positions(text, len, &ctx->positions, &hooks, ctx);
 }
 
 /* Frees what 'ctx' holds, errors not stolen included. */
 void
 ofg_ctx_destroy(struct ofg_ctx *ctx)
 {
-    shash_destroy_free_data(&ctx->positions);
+    ofg_positions_destroy(&ctx->positions);
     forget_errors(ctx);
 }
 
-/* Returns all errors, sorted by position, one per line, and forgets them. */
+/* Returns the errors kept, sorted by position, one per line, then a line
+ * that counts the others, if any; and forgets them. */
 char *
 ofg_ctx_steal_errors(struct ofg_ctx *ctx)
 {
@@ -65,6 +76,11 @@ ofg_ctx_steal_errors(struct ofg_ctx *ctx)
     struct ds s = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < ctx->n_errors; i++) {
         ds_put_format(&s, "%s\n", ctx->errors[i].text);
+    }
+    if (ctx->n_dropped) {
+        ds_put_format(&s, "%s: ... and %"PRIuSIZE" more error%s\n",
+                      ctx->file_name, ctx->n_dropped,
+                      ctx->n_dropped == 1 ? "" : "s");
     }
     forget_errors(ctx);
     return ds_steal_cstr(&s);
@@ -116,7 +132,7 @@ ofg_ctx_quote(const char *string)
 const struct ofg_pos *
 ofg_ctx_find_pos(const struct ofg_ctx *ctx, const char *path)
 {
-    return shash_find_data(&ctx->positions, path);
+    return ofg_positions_find(&ctx->positions, path);
 }
 
 /* True if the entry at 'a' comes before the one at 'b' in the file (or
@@ -142,26 +158,54 @@ report_duplicate_key(void *ctx, int line, int column,
     free(q);
 }
 
+/* The scanner's report of a limit exceeded. */
+static void
+report_limit(void *ctx, int line, int column, const char *path,
+             const char *message)
+{
+    ofg_ctx_error_at(ctx, line, column, path, "%s", message);
+}
+
+/* Keeps the error, if it is among the first OFG_CONFIG_MAX_ERRORS in file
+ * order found so far, in place of the last of them if there are that many
+ * already; only counts it otherwise, without formatting it. */
 static void
 ctx_verror_at(struct ofg_ctx *ctx, int line, int column, const char *path,
               const char *format, va_list args)
 {
+    struct ofg_error new = {
+        .line = line,
+        .column = column,
+        .seq = ctx->n_errors + ctx->n_dropped,
+    };
+    bool full = ctx->n_errors >= OFG_CONFIG_MAX_ERRORS;
+    if (full) {
+        ctx->n_dropped++;
+        if (compare_errors(&new, &ctx->errors[0]) > 0) {
+            return;
+        }
+    }
+
     struct ds s = DS_EMPTY_INITIALIZER;
     ds_put_format(&s, "%s:%d:%d: ", ctx->file_name, line, column);
     if (path && path[0]) {
         ds_put_format(&s, "%s: ", path);
     }
     ds_put_format_valist(&s, format, args);
+    new.text = ds_steal_cstr(&s);
 
-    if (ctx->n_errors >= ctx->allocated_errors) {
-        ctx->errors = x2nrealloc(ctx->errors, &ctx->allocated_errors,
-                                 sizeof *ctx->errors);
+    if (!ctx->errors) {
+        ctx->errors = xmalloc(OFG_CONFIG_MAX_ERRORS * sizeof *ctx->errors);
     }
-    struct ofg_error *e = &ctx->errors[ctx->n_errors];
-    e->line = line;
-    e->column = column;
-    e->seq = ctx->n_errors++;
-    e->text = ds_steal_cstr(&s);
+    if (full) {
+        /* The new error takes the place of the last one kept. */
+        free(ctx->errors[0].text);
+        ctx->errors[0] = new;
+        sift_down(ctx->errors, ctx->n_errors, 0);
+    } else {
+        ctx->errors[ctx->n_errors] = new;
+        sift_up(ctx->errors, ctx->n_errors++);
+    }
 }
 
 static void
@@ -172,7 +216,50 @@ forget_errors(struct ofg_ctx *ctx)
     }
     free(ctx->errors);
     ctx->errors = NULL;
-    ctx->n_errors = ctx->allocated_errors = 0;
+    ctx->n_errors = ctx->n_dropped = 0;
+}
+
+static void
+swap_errors(struct ofg_error *errors, size_t a, size_t b)
+{
+    struct ofg_error tmp = errors[a];
+    errors[a] = errors[b];
+    errors[b] = tmp;
+}
+
+/* Moves heap element 'i' of 'errors' up to its place: the later an error,
+ * the nearer the root. */
+static void
+sift_up(struct ofg_error *errors, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (compare_errors(&errors[i], &errors[parent]) <= 0) {
+            break;
+        }
+        swap_errors(errors, i, parent);
+        i = parent;
+    }
+}
+
+/* Moves heap element 'i' of the 'n' of 'errors' down to its place. */
+static void
+sift_down(struct ofg_error *errors, size_t n, size_t i)
+{
+    for (;;) {
+        size_t largest = i;
+        for (size_t child = 2 * i + 1; child <= 2 * i + 2; child++) {
+            if (child < n
+                && compare_errors(&errors[child], &errors[largest]) > 0) {
+                largest = child;
+            }
+        }
+        if (largest == i) {
+            break;
+        }
+        swap_errors(errors, i, largest);
+        i = largest;
+    }
 }
 
 /* Orders errors by position, then by order of discovery. */

@@ -6,8 +6,14 @@
 #define OFG_CONFIG_CTX_H 1
 
 /* The error context of one configuration being validated: where each value
- * is in the text (by path, from ofg-config-scan) and every error found so
+ * is in the text (by path, from ofg-config-scan) and the errors found so
  * far, each as "FILE:LINE:COLUMN: FIELD.PATH: message".
+ *
+ * Only the first OFG_CONFIG_MAX_ERRORS errors in file order are kept, the
+ * others only counted, so that a file with an error in each of a million
+ * values costs no more memory than one with a hundred: the errors are
+ * found in no particular order, and a heap of the kept ones tells at once
+ * whether a new one comes before the last of them.
  *
  * Private to config/.  The header knows nothing of jansson; the module uses
  * it only to quote strings in messages as JSON would. */
@@ -15,16 +21,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "openvswitch/compiler.h"
-#include "openvswitch/shash.h"
+#include "config/ofg-config-scan.h"
+
+/* The most errors reported for one configuration, the first in file
+ * order; a last line counts the others. */
+enum { OFG_CONFIG_MAX_ERRORS = 100 };
 
 struct ofg_ctx {
     const char *file_name;
-    struct shash positions;     /* Path string -> struct ofg_pos. */
-    struct ofg_error *errors;
-    size_t n_errors, allocated_errors;
+    struct ofg_positions positions;
+    struct ofg_error *errors;   /* Max-heap by position, the last first. */
+    size_t n_errors;            /* Kept, at most OFG_CONFIG_MAX_ERRORS. */
+    size_t n_dropped;           /* Found after those, and not kept. */
 };
 
-void ofg_ctx_init(struct ofg_ctx *, const char *file_name,
+bool ofg_ctx_init(struct ofg_ctx *, const char *file_name,
                   const char *text, size_t len);
 void ofg_ctx_destroy(struct ofg_ctx *);
 char *ofg_ctx_steal_errors(struct ofg_ctx *) OVS_WARN_UNUSED_RESULT;

@@ -7,15 +7,19 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config/ofg-addr.h"
+#include "config/ofg-config-check.h"
 #include "config/ofg-config-ctx.h"
 #include "config/ofg-config-meta.h"
 #include "config/ofg-config-schema.h"
 #include "config/ofg-config.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "simap.h"
+#include "sort.h"
 #include "util.h"
 
 /* Port names longer than this are certainly mistakes. */
@@ -30,6 +34,8 @@ static bool check_subnet_gateway(struct ofg_ctx *, int af,
                                  const char *gateway_path,
                                  struct ofg_prefix *subnetp,
                                  struct ofg_prefix *gatewayp);
+static void parse_operator_cookies(struct ofg_ctx *, const char *path,
+                                   json_t *, struct ofg_switch *);
 static void parse_trusted_ports(struct ofg_ctx *, const char *path,
                                 json_t *ports, struct ofg_switch *);
 static void parse_container_network(struct ofg_ctx *, const char *path,
@@ -38,17 +44,34 @@ static void parse_container_network(struct ofg_ctx *, const char *path,
 static void parse_addr_list(struct ofg_ctx *, const char *cpath, json_t *cj,
                             int af, const struct ofg_config *,
                             const struct ofg_net_meta *net_metas,
+                            const struct ofg_gateways *,
                             struct ofg_container *,
                             struct ofg_container_meta *);
 static bool check_addr_use(struct ofg_ctx *, const char *path, const char *s,
                            const struct ofg_prefix *, size_t index,
-                           const struct ofg_config *,
-                           const struct ofg_net_meta *net_metas,
+                           const struct ofg_gateways *,
                            const struct ofg_network *own);
-static bool check_addr_unique(struct ofg_ctx *, const char *path,
-                              const char *s, const struct ofg_prefix *,
-                              const char *key, const struct ofg_prefix *addrs,
-                              const int *idx, size_t n_addrs);
+/* One valid entry of a container's address list. */
+struct list_addr {
+    struct ofg_prefix p;
+    int idx;                    /* In the JSON list. */
+    int above, below;           /* Least list index of the entries that
+                                 * contain it, and that it contains. */
+    int first;                  /* The first earlier entry it overlaps,
+                                 * or -1. */
+    size_t first_k;             /* Where that entry is in the array. */
+};
+
+/* Entries of an address list and their order, for sort(). */
+struct list_order {
+    size_t *order;
+    struct list_addr *addrs;
+};
+
+static void find_list_overlaps(struct list_addr *, size_t n);
+static size_t find_list_index(const struct list_addr *, size_t n, int idx);
+static int compare_list_addrs(size_t a, size_t b, void *list_order);
+static void swap_list_order(size_t a, size_t b, void *list_order);
 static const char *reserved_addr(const struct ofg_prefix *subnet,
                                  const struct ofg_prefix *host);
 static bool check_ip(struct ofg_ctx *, const char *path, const char *s,
@@ -145,7 +168,7 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
                        struct ofg_switch *sw, struct ofg_switch_meta *meta)
 {
     static const char *const keys[] = {
-        "datapath_id", "trusted_ports", NULL
+        "datapath_id", "trusted_ports", "operator_cookies", NULL
     };
 
     sw->name = xstrdup(name);
@@ -189,15 +212,25 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
         sw->n_trusted_ports = 1;
     }
     free(ports_path);
+
+    char *cookies_path;
+    json_t *cookies = ofg_schema_get_member(ctx, path, j, "operator_cookies",
+                                            OFG_KIND_ARRAY, false,
+                                            &cookies_path);
+    if (cookies) {
+        parse_operator_cookies(ctx, cookies_path, cookies, sw);
+    }
+    free(cookies_path);
 }
 
 /* Validates container 'name' (value 'j') into 'c' and 'meta'.  'config'
- * holds the networks and switches already validated, and 'net_metas' what
- * was learned about each network. */
+ * holds the networks and switches already validated, 'net_metas' what was
+ * learned about each network, and 'gateways' their valid gateways. */
 void
 ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
                           const struct ofg_config *config,
                           const struct ofg_net_meta *net_metas,
+                          const struct ofg_gateways *gateways,
                           struct ofg_container *c,
                           struct ofg_container_meta *meta)
 {
@@ -258,8 +291,10 @@ ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
     }
     free(mpath);
 
-    parse_addr_list(ctx, path, j, AF_INET, config, net_metas, c, meta);
-    parse_addr_list(ctx, path, j, AF_INET6, config, net_metas, c, meta);
+    parse_addr_list(ctx, path, j, AF_INET, config, net_metas, gateways, c,
+                    meta);
+    parse_addr_list(ctx, path, j, AF_INET6, config, net_metas, gateways, c,
+                    meta);
 
     v = ofg_schema_get_member(ctx, path, j, "allow_dhcp", OFG_KIND_BOOLEAN,
                               false, NULL);
@@ -358,12 +393,69 @@ check_subnet_gateway(struct ofg_ctx *ctx, int af,
 
 /* Switches. */
 
-/* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'. */
+static int
+compare_u64(const void *a_, const void *b_)
+{
+    uint64_t a = *(const uint64_t *) a_, b = *(const uint64_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
+/* Parses the "operator_cookies" array 'cookies' (at 'path'), full 64-bit
+ * cookies as hexadecimal strings, into 'sw', sorted.  ofguard's own cookies
+ * cannot be listed: they are what it removes foreign flows by. */
+static void
+parse_operator_cookies(struct ofg_ctx *ctx, const char *path, json_t *cookies,
+                       struct ofg_switch *sw)
+{
+    size_t n = json_array_size(cookies);
+    sw->operator_cookies = xmalloc((n ? n : 1)
+                                   * sizeof *sw->operator_cookies);
+    for (size_t i = 0; i < n; i++) {
+        char *cpath = ofg_path_index(path, i);
+        json_t *c = json_array_get(cookies, i);
+        if (!ofg_schema_check_kind(ctx, cpath, c, OFG_KIND_STRING)) {
+            free(cpath);
+            continue;
+        }
+        const char *s = json_string_value(c);
+        const char *digits = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')
+                              ? s + 2 : s);
+        uint64_t value;
+        char *q = ofg_ctx_quote(s);
+        if (strlen(digits) > 16 || !parse_hex(digits, UINT64_MAX, &value)) {
+            ofg_ctx_error(ctx, cpath, false, "%s is not a cookie (up to 16 "
+                          "hexadecimal digits, as \"ovs-ofctl dump-flows\" "
+                          "prints it)", q);
+        } else if ((value & OFG_COOKIE_TAG_MASK) == OFG_COOKIE_TAG) {
+            ofg_ctx_error(ctx, cpath, false, "%s carries ofguard's own cookie "
+                          "tag 0x%"PRIx64, q, OFG_COOKIE_TAG);
+        } else {
+            sw->operator_cookies[sw->n_operator_cookies++] = value;
+        }
+        free(q);
+        free(cpath);
+    }
+    /* Duplicates are harmless: sorted, then dropped. */
+    qsort(sw->operator_cookies, sw->n_operator_cookies,
+          sizeof *sw->operator_cookies, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < sw->n_operator_cookies; i++) {
+        if (!k || sw->operator_cookies[k - 1] != sw->operator_cookies[i]) {
+            sw->operator_cookies[k++] = sw->operator_cookies[i];
+        }
+    }
+    sw->n_operator_cookies = k;
+}
+
+/* Parses the "trusted_ports" array 'ports' (at 'path') into 'sw'.  A name
+ * listed again is reported, naming its first index: a map from name to
+ * index finds it in one lookup, not by comparing every pair. */
 static void
 parse_trusted_ports(struct ofg_ctx *ctx, const char *path, json_t *ports,
                     struct ofg_switch *sw)
 {
     size_t n = json_array_size(ports);
+    struct simap seen = SIMAP_INITIALIZER(&seen);
     sw->trusted_ports = xmalloc((n ? n : 1) * sizeof *sw->trusted_ports);
     for (size_t i = 0; i < n; i++) {
         char *ppath = ofg_path_index(path, i);
@@ -375,23 +467,19 @@ parse_trusted_ports(struct ofg_ctx *ctx, const char *path, json_t *ports,
         }
 
         const char *name = json_string_value(p);
-        bool dup = false;
-        for (size_t k = 0; k < i; k++) {
-            json_t *q = json_array_get(ports, k);
-            if (json_is_string(q) && !strcmp(json_string_value(q), name)) {
-                char *qn = ofg_ctx_quote(name);
-                ofg_ctx_error(ctx, ppath, false, "%s is already listed as "
-                              "trusted_ports[%"PRIuSIZE"]", qn, k);
-                free(qn);
-                dup = true;
-                break;
-            }
-        }
-        if (!dup) {
+        const struct simap_node *first = simap_find(&seen, name);
+        if (first) {
+            char *qn = ofg_ctx_quote(name);
+            ofg_ctx_error(ctx, ppath, false, "%s is already listed as "
+                          "trusted_ports[%u]", qn, first->data);
+            free(qn);
+        } else {
+            simap_put(&seen, name, i);
             sw->trusted_ports[sw->n_trusted_ports++] = xstrdup(name);
         }
         free(ppath);
     }
+    simap_destroy(&seen);
 }
 
 /* Containers. */
@@ -428,6 +516,7 @@ static void
 parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
                 const struct ofg_config *config,
                 const struct ofg_net_meta *net_metas,
+                const struct ofg_gateways *gateways,
                 struct ofg_container *c, struct ofg_container_meta *meta)
 {
     bool is_ipv4 = af == AF_INET;
@@ -460,9 +549,8 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
      * this family is valid. */
     const struct ofg_network *own = (wanted && ofg_net_meta_ok(nm, is_ipv4)
                                      ? net : NULL);
-    struct ofg_prefix *addrs = xmalloc(n * sizeof *addrs);
-    int *idx = xmalloc(n * sizeof *idx);
-    size_t n_addrs = 0;
+    struct list_addr *valid = xmalloc(n * sizeof *valid);
+    size_t n_valid = 0;
     for (size_t i = 0; i < n; i++) {
         char *epath = ofg_path_index(path, i);
         json_t *e = json_array_get(list, i);
@@ -470,14 +558,34 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
         struct ofg_prefix p;
         if (ofg_schema_check_kind(ctx, epath, e, OFG_KIND_STRING)
             && check_ip(ctx, epath, s, af, true, true, &p)
-            && check_addr_use(ctx, epath, s, &p, i, config, net_metas, own)
-            && check_addr_unique(ctx, epath, s, &p, key, addrs, idx,
-                                 n_addrs)) {
-            idx[n_addrs] = i;
-            addrs[n_addrs++] = p;
+            && check_addr_use(ctx, epath, s, &p, i, gateways, own)) {
+            valid[n_valid++] = (struct list_addr) { .p = p, .idx = i };
         }
         free(epath);
     }
+
+    /* Keep the valid entries that overlap no earlier one, in list order. */
+    find_list_overlaps(valid, n_valid);
+    struct ofg_prefix *addrs = xmalloc(n * sizeof *addrs);
+    int *idx = xmalloc(n * sizeof *idx);
+    size_t n_addrs = 0;
+    for (size_t k = 0; k < n_valid; k++) {
+        const struct list_addr *v = &valid[k];
+        if (v->first < 0) {
+            idx[n_addrs] = v->idx;
+            addrs[n_addrs++] = v->p;
+            continue;
+        }
+        const struct list_addr *o = &valid[v->first_k];
+        char *epath = ofg_path_index(path, v->idx);
+        ofg_ctx_error(ctx, epath, false, "%s %s %s[%d]",
+                      json_string_value(json_array_get(list, v->idx)),
+                      (v->p.plen == o->p.plen
+                       ? "is already listed as" : "overlaps"),
+                      key, v->first);
+        free(epath);
+    }
+    free(valid);
 
     if (is_ipv4) {
         c->ipv4 = xmalloc(n * sizeof *c->ipv4);
@@ -501,16 +609,15 @@ parse_addr_list(struct ofg_ctx *ctx, const char *cpath, json_t *cj, int af,
 /* Checks that the container address or prefix 'p' (the string 's', entry
  * 'index' of its list, at 'path') is one a container may own: an IPv4 list
  * starts with a single (primary) address; no IPv4 link-local address; no
- * network's gateway; and, if 'own' (the container's network, when its
- * subnet of this family is valid) is nonnull, no address its subnet
- * reserves.  IPv6 link-local addresses were refused already (they are
- * always derived from the MAC).  Reports an error and returns false
- * otherwise. */
+ * network's gateway (found in 'gateways'); and, if 'own' (the container's
+ * network, when its subnet of this family is valid) is nonnull, no address
+ * its subnet reserves.  IPv6 link-local addresses were refused already
+ * (they are always derived from the MAC).  Reports an error and returns
+ * false otherwise. */
 static bool
 check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
                const struct ofg_prefix *p, size_t index,
-               const struct ofg_config *config,
-               const struct ofg_net_meta *net_metas,
+               const struct ofg_gateways *gateways,
                const struct ofg_network *own)
 {
     bool is_host = ofg_prefix_is_host(p);
@@ -535,20 +642,15 @@ check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
 
     /* Owning any network's gateway address would let the container answer
      * for that gateway, on this switch or another. */
-    for (size_t i = 0; i < config->n_networks; i++) {
-        const struct ofg_network *n = &config->networks[i];
-        if (!ofg_net_meta_ok(&net_metas[i], p->is_ipv4)) {
-            continue;
-        }
+    const struct ofg_network *n = ofg_gateways_find(gateways, p);
+    if (n) {
         struct ofg_prefix gw = ofg_network_gateway(n, p->is_ipv4);
-        if (ofg_prefix_contains(p, &gw)) {
-            struct ds d = DS_EMPTY_INITIALIZER;
-            ofg_prefix_format(&gw, &d);
-            ofg_ctx_error(ctx, path, false, "%s %s the gateway %s of "
-                          "network %s", s, verb, ds_cstr(&d), n->name);
-            ds_destroy(&d);
-            return false;
-        }
+        struct ds d = DS_EMPTY_INITIALIZER;
+        ofg_prefix_format(&gw, &d);
+        ofg_ctx_error(ctx, path, false, "%s %s the gateway %s of "
+                      "network %s", s, verb, ds_cstr(&d), n->name);
+        ds_destroy(&d);
+        return false;
     }
 
     if (own && is_host) {
@@ -568,25 +670,105 @@ check_addr_use(struct ofg_ctx *ctx, const char *path, const char *s,
     return true;
 }
 
-/* Checks that 'p' (the string 's', at 'path') overlaps none of the 'n_addrs'
- * addresses 'addrs' accepted before it in the container's list 'key' (at
- * JSON indexes 'idx').  Reports an error and returns false otherwise. */
-static bool
-check_addr_unique(struct ofg_ctx *ctx, const char *path, const char *s,
-                  const struct ofg_prefix *p, const char *key,
-                  const struct ofg_prefix *addrs, const int *idx,
-                  size_t n_addrs)
+/* Finds, for each of the 'n' entries of one address list in 'addrs' (in
+ * list order), the first earlier entry it overlaps, if any.  Prefixes
+ * either nest or are disjoint, so sorted by first address (wider first)
+ * each entry's overlaps are the entries that contain it, open on a stack
+ * when it comes, and those it contains, which come right after it: one
+ * pass finds the least list index among both in O(n log n) in all, where
+ * comparing every pair took O(n^2). */
+static void
+find_list_overlaps(struct list_addr *addrs, size_t n)
 {
-    for (size_t k = 0; k < n_addrs; k++) {
-        if (ofg_prefix_overlap(p, &addrs[k])) {
-            ofg_ctx_error(ctx, path, false, "%s %s %s[%d]", s,
-                          (p->plen == addrs[k].plen
-                           ? "is already listed as" : "overlaps"),
-                          key, idx[k]);
-            return false;
+    size_t *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        order[i] = i;
+        addrs[i].first = -1;
+        addrs[i].below = INT_MAX;
+    }
+    struct list_order lo = { .order = order, .addrs = addrs };
+    sort(n, compare_list_addrs, swap_list_order, &lo);
+
+    /* 'stack' holds the entries that contain the current one, widest
+     * first; 'above[k]' is the least list index of stack[0..k]. */
+    size_t *stack = xmalloc((n ? n : 1) * sizeof *stack);
+    int *above = xmalloc((n ? n : 1) * sizeof *above);
+    size_t depth = 0;
+    for (size_t i = 0; i <= n; i++) {
+        struct list_addr *a = i < n ? &addrs[order[i]] : NULL;
+        while (depth
+               && (!a || !ofg_prefix_contains(&addrs[stack[depth - 1]].p,
+                                              &a->p))) {
+            /* The entry ends: what it contains is known; pass it up. */
+            struct list_addr *done = &addrs[stack[--depth]];
+            if (depth) {
+                struct list_addr *up = &addrs[stack[depth - 1]];
+                up->below = MIN(up->below, MIN(done->idx, done->below));
+            }
+        }
+        if (!a) {
+            break;
+        }
+        a->above = depth ? above[depth - 1] : INT_MAX;
+        above[depth] = MIN(a->above, a->idx);
+        stack[depth++] = order[i];
+    }
+
+    /* List index -> entry, to name the other entry's prefix. */
+    for (size_t i = 0; i < n; i++) {
+        struct list_addr *a = &addrs[i];
+        int first = MIN(a->above, a->below);
+        if (first < a->idx) {
+            a->first = first;
+            a->first_k = find_list_index(addrs, i, first);
         }
     }
-    return true;
+    free(above);
+    free(stack);
+    free(order);
+}
+
+/* Returns the place in 'addrs', whose first 'n' entries are in list order,
+ * of the entry with list index 'idx', which is there. */
+static size_t
+find_list_index(const struct list_addr *addrs, size_t n, int idx)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (addrs[mid].idx <= idx) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Orders the entries of a list_order by first address, wider first, then
+ * by list index. */
+static int
+compare_list_addrs(size_t a_, size_t b_, void *lo_)
+{
+    const struct list_order *lo = lo_;
+    const struct list_addr *a = &lo->addrs[lo->order[a_]];
+    const struct list_addr *b = &lo->addrs[lo->order[b_]];
+    int cmp = memcmp(&a->p.addr, &b->p.addr, sizeof a->p.addr);
+    if (cmp) {
+        return cmp;
+    } else if (a->p.plen != b->p.plen) {
+        return a->p.plen < b->p.plen ? -1 : 1;
+    }
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void
+swap_list_order(size_t a, size_t b, void *lo_)
+{
+    struct list_order *lo = lo_;
+    size_t tmp = lo->order[a];
+    lo->order[a] = lo->order[b];
+    lo->order[b] = tmp;
 }
 
 /* Returns which address that 'subnet' reserves the single address 'host'

@@ -18,6 +18,7 @@ struct ofg_config;
 struct ofg_container;
 struct ofg_container_meta;
 struct ofg_ctx;
+struct ofg_gateways;
 struct ofg_net_meta;
 struct ofg_network;
 struct ofg_switch;
@@ -30,6 +31,7 @@ void ofg_entry_parse_switch(struct ofg_ctx *, const char *name, json_t *,
 void ofg_entry_parse_container(struct ofg_ctx *, const char *name, json_t *,
                                const struct ofg_config *,
                                const struct ofg_net_meta *,
+                               const struct ofg_gateways *,
                                struct ofg_container *,
                                struct ofg_container_meta *);
 

@@ -50,10 +50,15 @@ ofg_config_read(const char *file_name, struct ofg_config **configp)
                          ovs_strerror(errno));
     }
 
+    /* Read one byte more than the limit, to know it is exceeded, and no
+     * more, whatever the file's size (it may grow, or be a pipe). */
     struct ds text = DS_EMPTY_INITIALIZER;
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, file)) > 0) {
+    while (text.length <= OFG_CONFIG_MAX_SIZE
+           && (n = fread(buf, 1, MIN(sizeof buf,
+                                     OFG_CONFIG_MAX_SIZE + 1 - text.length),
+                         file)) > 0) {
         ds_put_buffer(&text, buf, n);
     }
     if (ferror(file)) {
@@ -97,6 +102,7 @@ ofg_config_destroy(struct ofg_config *config)
             free(sw->trusted_ports[j]);
         }
         free(sw->trusted_ports);
+        free(sw->operator_cookies);
     }
     free(config->switches);
 
@@ -198,7 +204,11 @@ bool
 ofg_switch_equal(const struct ofg_switch *a, const struct ofg_switch *b)
 {
     if (a->datapath_id != b->datapath_id
-        || a->n_trusted_ports != b->n_trusted_ports) {
+        || a->n_trusted_ports != b->n_trusted_ports
+        || a->n_operator_cookies != b->n_operator_cookies
+        || (a->n_operator_cookies
+            && memcmp(a->operator_cookies, b->operator_cookies,
+                      a->n_operator_cookies * sizeof *a->operator_cookies))) {
         return false;
     }
     for (size_t i = 0; i < a->n_trusted_ports; i++) {
@@ -244,6 +254,12 @@ parse_text(const char *file_name, const char *text, size_t len,
 {
     *configp = NULL;
 
+    if (len > OFG_CONFIG_MAX_SIZE) {
+        return xasprintf("%s: larger than %d bytes (%d MiB), the limit for "
+                         "a configuration\n", file_name, OFG_CONFIG_MAX_SIZE,
+                         OFG_CONFIG_MAX_SIZE / (1024 * 1024));
+    }
+
     /* Duplicate keys are not rejected here: the position scan finds every
      * one of them, with the path, instead of only the first. */
     json_error_t jerror;
@@ -255,11 +271,11 @@ parse_text(const char *file_name, const char *text, size_t len,
     }
 
     struct ofg_ctx ctx;
-    ofg_ctx_init(&ctx, file_name, text, len);
-
     struct ofg_config *config = xzalloc(sizeof *config);
     config->file_name = xstrdup(file_name);
-    validate(&ctx, root, config);
+    if (ofg_ctx_init(&ctx, file_name, text, len)) {
+        validate(&ctx, root, config);
+    }
     json_decref(root);
 
     char *error = NULL;
@@ -380,12 +396,15 @@ validate_containers(struct ofg_ctx *ctx, json_t *containers,
     struct ofg_container_meta *metas = xcalloc(n ? n : 1, sizeof *metas);
     config->containers = xcalloc(n ? n : 1, sizeof *config->containers);
     config->n_containers = n;
+    struct ofg_gateways gateways;
+    ofg_gateways_init(&gateways, config, net_metas);
     for (size_t i = 0; i < n; i++) {
         ofg_entry_parse_container(ctx, names[i],
                                   json_object_get(containers, names[i]),
-                                  config, net_metas, &config->containers[i],
-                                  &metas[i]);
+                                  config, net_metas, &gateways,
+                                  &config->containers[i], &metas[i]);
     }
+    ofg_gateways_destroy(&gateways);
     free(names);
 
     ofg_check_containers(ctx, config, metas);

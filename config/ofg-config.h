@@ -38,6 +38,13 @@
 #define OFG_COOKIE_ID_BITS 48
 #define OFG_COOKIE_ID_MASK ((UINT64_C(1) << OFG_COOKIE_ID_BITS) - 1)
 #define OFG_COOKIE_TAG (UINT64_C(0x0fa7) << OFG_COOKIE_ID_BITS)
+
+/* The largest configuration file accepted, in bytes.  10,000 containers
+ * take under 2 MB (tests/bench.sh's config), so this leaves room for far
+ * more, while a hostile or runaway file is refused before it is parsed.
+ * The other limits, on nesting and on keys and strings, are in
+ * ofg-config-scan.h. */
+#define OFG_CONFIG_MAX_SIZE (64 * 1024 * 1024)
 #define OFG_COOKIE_TAG_MASK (~OFG_COOKIE_ID_MASK)
 
 /* "networks": { NAME: {...} } */
@@ -68,6 +75,12 @@ struct ofg_switch {
     uint64_t datapath_id;
     char **trusted_ports;       /* Port names; "LOCAL" is the local port. */
     size_t n_trusted_ports;
+
+    /* Full cookies of operators' flows that ofguard leaves alone in its
+     * tables, sorted.  Any other flow there that is not ofguard's own is
+     * removed. */
+    uint64_t *operator_cookies;
+    size_t n_operator_cookies;
 };
 
 /* "containers": { NAME: {...} } */

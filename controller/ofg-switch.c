@@ -6,18 +6,22 @@
 #include "controller/ofg-switch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include "config/ofg-config.h"
 #include "flows/ofg-desired.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
 #include "flows/ofg-round.h"
+#include "flows/ofg-tamper.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-monitor.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-print.h"
@@ -29,6 +33,7 @@
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "byte-order.h"
+#include "coverage.h"
 #include "flow.h"
 #include "hash.h"
 #include "simap.h"
@@ -38,6 +43,10 @@
 
 VLOG_DEFINE_THIS_MODULE(ofg_switch);
 
+COVERAGE_DEFINE(ofg_tamper);
+COVERAGE_DEFINE(ofg_audit);
+COVERAGE_DEFINE(ofg_tx_overflow);
+
 /* Connection states, in the order a fresh connection goes through them.
  * Each state has a run_S_<state>() handler, called on every main-loop
  * iteration while the switch is in it; replies to ofguard's requests go to
@@ -46,12 +55,14 @@ VLOG_DEFINE_THIS_MODULE(ofg_switch);
 #define OFG_SW_STATES                                                   \
     OFG_SW_STATE(NEW, "connecting")                                     \
     OFG_SW_STATE(FEATURES, "features")       /* Waiting for features. */ \
+    OFG_SW_STATE(ROLE, "claiming role")      /* ...for the role reply. */ \
     OFG_SW_STATE(PORTS, "ports")             /* ...for the port list. */ \
     OFG_SW_STATE(DUMP, "reading flows")      /* ...for ofguard's flows. */ \
     OFG_SW_STATE(IDLE, "idle")               /* A round when needed. */  \
     OFG_SW_STATE(SENDING, "sending flows")   /* Streaming a bundle. */   \
     OFG_SW_STATE(CHECKING, "checking flows") /* Barrier after the adds. */ \
     OFG_SW_STATE(COMMITTING, "committing")   /* Barrier after commit. */ \
+    OFG_SW_STATE(AUDIT, "auditing flows")    /* Reading flows back. */   \
     OFG_SW_STATE(BACKOFF, "waiting to resync")
 
 enum ofg_sw_state {
@@ -90,6 +101,24 @@ struct ofg_request {
     struct ofg_query *query;    /* For a "flows" query, else NULL. */
 };
 
+/* A change to a flow that the switch reported.  It waits for the switch to
+ * be idle: while a dump or an audit is in progress ofguard's record of the
+ * flows is about to be replaced, while a round is in flight it is about to
+ * be updated.  The switch reports changes in order, so replaying them over
+ * the newer record still ends with each flow's latest state, at worst
+ * re-sending a flow that was right.
+ *
+ * It also waits OFG_UPDATE_GRACE ms: an ovs-vswitchd that is shutting down
+ * reports every flow removed just before the connection drops, which is not
+ * tampering; the drop discards the changes unlogged. */
+struct ofg_update {
+    struct ovs_list node;       /* In ofg_sw's 'deferred'. */
+    long long int when;         /* Time of arrival. */
+    enum ofg_tamper_event event;
+    struct ofg_flow *flow;
+};
+#define OFG_UPDATE_GRACE 100
+
 /* A pending "flows" query. */
 struct ofg_query {
     struct ds flows;
@@ -104,6 +133,14 @@ struct ofg_sw {
     enum ofg_sw_state state;
     const struct ofg_config *config;
 
+    /* High availability: the role ofguard should have on the switch, and
+     * whether the switch refused it (a newer primary claimed it). */
+    enum ofg_sw_role role;
+    uint64_t generation;        /* With OFG_SW_PRIMARY. */
+    bool role_refused;
+    int n_role_tries;           /* Claims refused in a row. */
+    uint64_t switch_generation; /* The switch's, from the last role query. */
+
     /* From the switch. */
     bool has_dpid;
     uint64_t dpid;
@@ -116,6 +153,15 @@ struct ofg_sw {
     struct ofg_desired desired;
     struct ofg_flow_table installed;
     struct ofg_bundle round;
+
+    /* Tampering: changes by others to the flows ofguard answers for. */
+    enum { MON_OFF, MON_REQUESTED, MON_ON, MON_PAUSED, MON_REFUSED } monitor;
+    struct ovs_list deferred;   /* "struct ofg_update"s, oldest first. */
+    struct ofg_flow_table audit;            /* Flows read by an audit. */
+    int audit_interval;         /* Milliseconds, 0 for none. */
+    long long int audit_at;     /* Time of the next audit. */
+    unsigned long long int n_tampered;
+    unsigned long long int n_audits;
 
     struct hmap requests;       /* "struct ofg_request"s, by xid. */
 
@@ -134,6 +180,13 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 #define OFG_OFP_VERSION OFP13_VERSION
 #define OFG_PROTOCOL OFPUTIL_P_OF13_OXM
 
+/* Tampering is logged one line per change, up to a burst: a script that
+ * rewrites flows in a loop must not fill the disk. */
+static struct vlog_rate_limit tamper_rl = VLOG_RATE_LIMIT_INIT(100, 1000);
+
+/* The id of ofguard's flow monitor, the only one on its connection. */
+#define OFG_MONITOR_ID 1
+
 /* Backoff between failed update rounds. */
 #define OFG_BACKOFF_MIN 1000
 #define OFG_BACKOFF_MAX 60000
@@ -145,6 +198,13 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 #define OFG_TX_QUEUE_MAX 1000
 #define OFG_TX_PER_RUN 5000
 
+/* A peer that stops reading (or never did, while it keeps sending echo
+ * requests) would make ofguard queue messages without end.  Rounds stay
+ * far below these bounds (OFG_TX_QUEUE_MAX messages, each at most a flow
+ * mod); past them the connection is dropped. */
+#define OFG_TX_DROP_PACKETS 10000
+#define OFG_TX_DROP_BYTES (16 * 1024 * 1024)
+
 static const char *ofg_sw_state_name(enum ofg_sw_state);
 static struct ofg_sw *ofg_sw_create__(struct rconn *,
                                       const struct ofg_config *);
@@ -152,16 +212,37 @@ static struct ofg_sw *ofg_sw_create__(struct rconn *,
 OFG_SW_STATES
 #undef OFG_SW_STATE
 static void ofg_sw_reset(struct ofg_sw *);
+static void ofg_sw_start_over(struct ofg_sw *);
+static bool ofg_sw_is_writer(const struct ofg_sw *);
+static void ofg_sw_send_role_query(struct ofg_sw *);
+static void ofg_sw_start_sync(struct ofg_sw *);
 static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
 static void ofg_sw_recv_error(struct ofg_sw *, const struct ofp_header *);
+static void ofg_sw_recv_updates(struct ofg_sw *, const struct ofp_header *);
+static void ofg_sw_recv_update(struct ofg_sw *,
+                               const struct ofputil_flow_update *);
+static void ofg_sw_apply_updates(struct ofg_sw *);
+static long long int ofg_sw_updates_due(const struct ofg_sw *);
+static void ofg_sw_discard_deferred(struct ofg_sw *);
+static void ofg_sw_send_monitor(struct ofg_sw *);
+static void ofg_sw_start_audit(struct ofg_sw *);
+static void ofg_sw_schedule_audit(struct ofg_sw *);
+static bool ofg_sw_is_watched(const struct ofg_sw *, uint8_t table_id,
+                              uint64_t cookie);
+static bool same_operator_cookies(const struct ofg_switch *,
+                                  const struct ofg_switch *);
 static void ofg_sw_bad_reply(struct ofg_sw *, struct ofg_request *,
                              const struct ofp_header *);
 static ofg_reply_handler recv_features;
 static ofg_reply_handler recv_config;
 static ofg_reply_handler recv_ports;
 static ofg_reply_handler recv_dump;
+static ofg_reply_handler recv_monitor;
+static ofg_reply_handler recv_role_query;
+static ofg_reply_handler recv_role_set;
+static ofg_reply_handler recv_audit;
 static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
 static ofg_reply_handler recv_checked;
@@ -229,6 +310,10 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
     simap_init(&sw->new_ports);
     ofg_desired_init(&sw->desired);
     ofg_flow_table_init(&sw->installed);
+    ovs_list_init(&sw->deferred);
+    ofg_flow_table_init(&sw->audit);
+    sw->audit_interval = OFG_SW_AUDIT_INTERVAL * 1000;
+    ofg_sw_schedule_audit(sw);
     hmap_init(&sw->requests);
     /* Our flow mods' xids have the high bit set, apart from those that
      * alloc_xid() hands out for other requests, so that an error can be
@@ -251,6 +336,8 @@ ofg_sw_destroy(struct ofg_sw *sw)
         simap_destroy(&sw->new_ports);
         ofg_desired_destroy(&sw->desired);
         ofg_flow_table_destroy(&sw->installed);
+        ofg_sw_discard_deferred(sw);
+        ofg_flow_table_destroy(&sw->audit);
         free(sw->last_error);
         free(sw);
     }
@@ -296,7 +383,10 @@ ofg_sw_wait(struct ofg_sw *sw)
     rconn_recv_wait(sw->rconn);
     if (sw->state == S_BACKOFF) {
         poll_timer_wait_until(sw->resync_at);
-    } else if ((sw->state == S_IDLE && ofg_desired_is_dirty(&sw->desired)
+    } else if (sw->state == S_IDLE) {
+        poll_timer_wait_until(MIN(sw->audit_at, ofg_sw_updates_due(sw)));
+    }
+    if ((sw->state == S_IDLE && ofg_desired_is_dirty(&sw->desired)
                 && !rconn_packet_counter_n_packets(sw->tx_counter))
                || (sw->state == S_SENDING
                    && (rconn_packet_counter_n_packets(sw->tx_counter)
@@ -304,6 +394,45 @@ ofg_sw_wait(struct ofg_sw *sw)
         poll_immediate_wake();
     }
     /* Otherwise rconn_run_wait() wakes us when the queue drains. */
+}
+
+void
+ofg_sw_set_audit_interval(struct ofg_sw *sw, int seconds)
+{
+    sw->audit_interval = seconds * 1000;
+    ofg_sw_schedule_audit(sw);
+}
+
+void
+ofg_sw_set_role(struct ofg_sw *sw, enum ofg_sw_role role, uint64_t generation)
+{
+    if (sw->role == role
+        && (role != OFG_SW_PRIMARY || sw->generation == generation)) {
+        return;
+    }
+    sw->role = role;
+    sw->generation = generation;
+    sw->role_refused = false;
+    sw->n_role_tries = 0;
+    if (rconn_is_connected(sw->rconn) && sw->state != S_NEW) {
+        ofg_sw_start_over(sw);
+    }
+}
+
+bool
+ofg_sw_primary_refused(const struct ofg_sw *sw, uint64_t *switch_generation)
+{
+    if (sw->role != OFG_SW_PRIMARY || !sw->role_refused) {
+        return false;
+    }
+    *switch_generation = sw->switch_generation;
+    return true;
+}
+
+void
+ofg_sw_request_audit(struct ofg_sw *sw)
+{
+    sw->audit_at = 0;
 }
 
 bool
@@ -320,7 +449,13 @@ ofg_sw_set_config(struct ofg_sw *sw, const struct ofg_config *new_config)
     if (!sw->has_dpid) {
         return;
     }
+    const struct ofg_switch *old_sw = sw->sw_config;
     sw->sw_config = ofg_config_find_switch_by_dpid(new_config, sw->dpid);
+    if (!same_operator_cookies(old_sw, sw->sw_config)) {
+        /* Flows whose cookie is no longer listed are found by reading
+         * everything back. */
+        sw->audit_at = 0;
+    }
     if (sw->state < S_IDLE) {
         /* The full compile after the dump will use the new config. */
         return;
@@ -332,7 +467,7 @@ bool
 ofg_sw_is_synced(const struct ofg_sw *sw)
 {
     return (rconn_is_connected(sw->rconn) && sw->state == S_IDLE
-            && !ofg_desired_is_dirty(&sw->desired));
+            && ofg_sw_is_writer(sw) && !ofg_desired_is_dirty(&sw->desired));
 }
 
 void
@@ -344,18 +479,28 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     } else {
         ds_put_cstr(s, " dpid=unknown");
     }
-    ds_put_format(s, " target=%s connected=%s state=\"%s\" sync=%s"
+    ds_put_format(s, " target=%s connected=%s role=%s state=\"%s\" sync=%s"
                   " flows=%"PRIuSIZE" desired=%"PRIuSIZE
-                  " containers=%"PRIuSIZE" rounds=%llu frags=%s last_error=",
+                  " containers=%"PRIuSIZE" rounds=%llu frags=%s monitor=%s"
+                  " tampered=%llu audits=%llu last_error=",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
+                  (sw->role == OFG_SW_EQUAL ? "equal"
+                   : sw->role == OFG_SW_SECONDARY ? "secondary"
+                   : sw->role_refused ? "refused" : "primary"),
                   ofg_sw_state_name(sw->state),
-                  ofg_sw_is_synced(sw) ? "yes" : "no",
+                  (!ofg_sw_is_writer(sw) ? "standby"
+                   : ofg_sw_is_synced(sw) ? "yes" : "no"),
                   ofg_flow_table_count(&sw->installed),
                   ofg_flow_table_count(&sw->desired.flows),
                   ofg_desired_n_containers(&sw->desired), sw->n_rounds,
                   (sw->frag_handling < 0 ? "unknown"
-                   : ofputil_frag_handling_to_string(sw->frag_handling)));
+                   : ofputil_frag_handling_to_string(sw->frag_handling)),
+                  (sw->monitor == MON_ON ? "yes"
+                   : sw->monitor == MON_PAUSED ? "paused"
+                   : sw->monitor == MON_REFUSED ? "refused"
+                   : sw->monitor == MON_REQUESTED ? "requested" : "no"),
+                  sw->n_tampered, sw->n_audits);
     if (sw->last_error) {
         ds_put_format(s, "\"%s\"", sw->last_error);
     } else {
@@ -425,6 +570,11 @@ run_S_FEATURES(struct ofg_sw *sw OVS_UNUSED)
 }
 
 static void
+run_S_ROLE(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
+static void
 run_S_PORTS(struct ofg_sw *sw OVS_UNUSED)
 {
 }
@@ -440,9 +590,22 @@ run_S_DUMP(struct ofg_sw *sw OVS_UNUSED)
 static void
 run_S_IDLE(struct ofg_sw *sw)
 {
-    if (ofg_desired_is_dirty(&sw->desired)
-        && !rconn_packet_counter_n_packets(sw->tx_counter)) {
+    if (!ofg_sw_is_writer(sw)) {
+        /* The primary answers for the flows; what changed is read again
+         * on taking over. */
+        ofg_sw_discard_deferred(sw);
+        return;
+    }
+    if (time_msec() >= ofg_sw_updates_due(sw)) {
+        ofg_sw_apply_updates(sw);
+    }
+    if (rconn_packet_counter_n_packets(sw->tx_counter)) {
+        return;
+    }
+    if (ofg_desired_is_dirty(&sw->desired)) {
         ofg_sw_start_round(sw);
+    } else if (time_msec() >= sw->audit_at) {
+        ofg_sw_start_audit(sw);
     }
 }
 
@@ -478,6 +641,11 @@ run_S_COMMITTING(struct ofg_sw *sw OVS_UNUSED)
 {
 }
 
+static void
+run_S_AUDIT(struct ofg_sw *sw OVS_UNUSED)
+{
+}
+
 /* After a failure, starts over once the backoff expired: the port list and
  * the flows are read again, since ofguard may no longer know them. */
 static void
@@ -493,13 +661,42 @@ run_S_BACKOFF(struct ofg_sw *sw)
 static void
 ofg_sw_reset(struct ofg_sw *sw)
 {
+    ofg_sw_end_requests(sw, "connection to the switch was lost");
+    ofg_sw_start_over(sw);
+    sw->monitor = MON_OFF;
+    sw->frag_handling = -1;
+    sw->role_refused = false;
+    sw->n_role_tries = 0;
+}
+
+/* Starts again from the features request on the same connection (after a
+ * change of role): everything learned about the flows is forgotten.  The
+ * connection keeps its flow monitor, and the request that sets it up. */
+static void
+ofg_sw_start_over(struct ofg_sw *sw)
+{
+    struct ofg_request *req, *next;
+    HMAP_FOR_EACH_SAFE (req, next, node, &sw->requests) {
+        if (req->handler != recv_monitor) {
+            ofg_sw_end_request(sw, req, "ofguard's role changed");
+        }
+    }
     sw->state = S_NEW;
     ofg_round_destroy(&sw->round.changes);
     memset(&sw->round, 0, sizeof sw->round);
     ofg_flow_table_clear(&sw->installed);
+    ofg_flow_table_clear(&sw->audit);
+    ofg_sw_discard_deferred(sw);
     sw->backoff = 0;
-    sw->frag_handling = -1;
-    ofg_sw_end_requests(sw, "connection to the switch was lost");
+}
+
+/* True if ofguard writes to the switch: it has no role, or it is the
+ * primary and the switch agreed. */
+static bool
+ofg_sw_is_writer(const struct ofg_sw *sw)
+{
+    return (sw->role == OFG_SW_EQUAL
+            || (sw->role == OFG_SW_PRIMARY && !sw->role_refused));
 }
 
 /* Messages. */
@@ -538,7 +735,21 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
         ofg_sw_recv_error(sw, oh);
         break;
 
+    case OFPTYPE_FLOW_MONITOR_STATS_REPLY:
+        req = ofg_sw_find_request(sw, oh->xid);
+        if (!req) {
+            /* Changes come with xid 0, only the reply to the monitor
+             * request itself with its xid. */
+            ofg_sw_recv_updates(sw, oh);
+        } else if (type != req->reply_type) {
+            ofg_sw_bad_reply(sw, req, oh);
+        } else if (req->handler(sw, req, oh, type)) {
+            ofg_sw_end_request(sw, req, NULL);
+        }
+        break;
+
     case OFPTYPE_FEATURES_REPLY:
+    case OFPTYPE_ROLE_REPLY:
     case OFPTYPE_GET_CONFIG_REPLY:
     case OFPTYPE_PORT_DESC_STATS_REPLY:
     case OFPTYPE_FLOW_STATS_REPLY:
@@ -701,25 +912,115 @@ recv_features(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
               rconn_get_name(sw->rconn), sw->dpid,
               sw->sw_config ? "" : " (not in the config: default policy)");
 
-    /* The guards against DHCP servers and routers match L4 headers, which
-     * OVS's default fragment handling hides in every fragment, the first
-     * included.  "nx-match" shows the first fragment's.  The switch
-     * applies this before the flows that follow on this connection; the
-     * reply to the second request says whether it took it. */
-    struct ofputil_switch_config sc = {
-        .frag = OFPUTIL_FRAG_NX_MATCH,
-        .invalid_ttl_to_controller = -1,
-        .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
-    };
-    ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+    if (sw->role == OFG_SW_EQUAL) {
+        ofg_sw_start_sync(sw);
+    } else {
+        ofg_sw_send_role_query(sw);
+    }
+    return true;
+}
+
+/* Asks for the switch's current role and generation: a secondary claims
+ * its role with the switch's own generation, which can never be stale. */
+static void
+ofg_sw_send_role_query(struct ofg_sw *sw)
+{
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT12_ROLE_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    struct ofp12_role_request *rr = ofpbuf_put_zeros(msg, sizeof *rr);
+    rr->role = htonl(OFPCR12_ROLE_NOCHANGE);
+    ofg_sw_request(sw, msg, recv_role_query);
+    sw->state = S_ROLE;
+}
+
+static bool
+recv_role_query(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+                const struct ofp_header *oh, enum ofptype type)
+{
+    struct ofputil_role_request reply;
+    enum ofperr error = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                         : ofputil_decode_role_message(oh, &reply));
+    if (error) {
+        ofg_sw_set_error(sw, "role query: %s", ofperr_to_string(error));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return true;
+    }
+
+    bool primary = ofg_sw_is_writer(sw);
+    uint64_t switch_gen = reply.have_generation_id ? reply.generation_id : 0;
+    sw->switch_generation = switch_gen;
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_OFPT12_ROLE_REQUEST,
+                                      OFG_OFP_VERSION, 0);
+    struct ofp12_role_request *rr = ofpbuf_put_zeros(msg, sizeof *rr);
+    rr->role = htonl(primary ? OFPCR12_ROLE_PRIMARY : OFPCR12_ROLE_SECONDARY);
+    rr->generation_id = htonll(primary ? sw->generation : switch_gen);
+    ofg_sw_request(sw, msg, recv_role_set);
+    return true;
+}
+
+/* The switch's answer to ofguard's claim.  A primary refused as stale has
+ * lost the lock without knowing it yet: it goes on as a secondary. */
+static bool
+recv_role_set(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+              const struct ofp_header *oh, enum ofptype type)
+{
+    if (type != OFPTYPE_ERROR) {
+        VLOG_INFO("%s: role %s%s", ofg_sw_name(sw),
+                  ofg_sw_is_writer(sw) ? "primary" : "secondary",
+                  sw->role_refused ? " (primary role refused)" : "");
+        sw->n_role_tries = 0;
+        ofg_sw_start_sync(sw);
+        return true;
+    }
+
+    enum ofperr error = ofperr_decode_msg(oh, NULL);
+    if (error == OFPERR_OFPRRFC_STALE && ++sw->n_role_tries < 3) {
+        if (ofg_sw_is_writer(sw)) {
+            sw->role_refused = true;
+            ofg_sw_set_error(sw, "switch refused the primary role: "
+                             "generation %"PRIu64" is older than another "
+                             "controller's", sw->generation);
+            VLOG_WARN("%s: %s", ofg_sw_name(sw), sw->last_error);
+        }
+        ofg_sw_send_role_query(sw);
+        return true;
+    }
+    ofg_sw_set_error(sw, "role request: %s", ofperr_to_string(error));
+    VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+    ofg_sw_restart(sw);
+    return true;
+}
+
+/* Reads the switch's fragment handling, ports and flows, after which the
+ * desired flows are computed and, for a writer, the first round sent. */
+static void
+ofg_sw_start_sync(struct ofg_sw *sw)
+{
+    if (ofg_sw_is_writer(sw)) {
+        /* The guards against DHCP servers and routers match L4 headers,
+         * which OVS's default fragment handling hides in every fragment,
+         * the first included.  "nx-match" shows the first fragment's.  The
+         * switch applies this before the flows that follow on this
+         * connection; the reply to the next request says whether it took
+         * it. */
+        struct ofputil_switch_config sc = {
+            .frag = OFPUTIL_FRAG_NX_MATCH,
+            .invalid_ttl_to_controller = -1,
+            .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
+        };
+        ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+    }
     ofg_sw_request(sw, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
                                     OFG_OFP_VERSION, 0), recv_config);
+
+    /* Before the dump, so that no change falls between the two. */
+    ofg_sw_send_monitor(sw);
 
     simap_clear(&sw->new_ports);
     ofg_sw_request(sw, ofputil_encode_port_desc_stats_request(
                        OFG_OFP_VERSION, OFPP_ANY), recv_ports);
     sw->state = S_PORTS;
-    return true;
 }
 
 static bool
@@ -733,7 +1034,7 @@ recv_config(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     struct ofputil_switch_config sc;
     ofputil_decode_get_config_reply(oh, &sc);
     sw->frag_handling = sc.frag;
-    if (sc.frag != OFPUTIL_FRAG_NX_MATCH) {
+    if (sc.frag != OFPUTIL_FRAG_NX_MATCH && ofg_sw_is_writer(sw)) {
         /* The flows still fail closed (a first fragment whose UDP or ICMPv6
          * header reads as zero is dropped), but legitimate fragmented
          * traffic suffers: say so. */
@@ -784,25 +1085,32 @@ recv_ports(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     return true;
 }
 
-/* Reads ofguard's flows (and only them) from the switch. */
+/* Reads the flows ofguard answers for from the switch: its own and any
+ * other in its tables.  The switch cannot filter on "either", so all of them
+ * are read. */
 static void
 ofg_sw_send_dump(struct ofg_sw *sw)
 {
     ofg_flow_table_clear(&sw->installed);
-    ofg_sw_request(sw, ofg_encode_flow_stats_request(OFG_COOKIE_TAG,
-                                                     OFG_COOKIE_TAG_MASK),
-                   recv_dump);
+    ofg_sw_request(sw, ofg_encode_flow_stats_request(0, 0), recv_dump);
     sw->state = S_DUMP;
 }
 
+/* Adds a flow the switch listed to the table being read: 'installed' for a
+ * dump, 'audit' for an audit. */
 static void
 add_installed(const struct ofputil_flow_stats *fs, void *sw_)
 {
     struct ofg_sw *sw = sw_;
+    if (!ofg_sw_is_watched(sw, fs->table_id, ntohll(fs->cookie))) {
+        return;
+    }
+    struct ofg_flow_table *table = (sw->state == S_AUDIT ? &sw->audit
+                                    : &sw->installed);
     struct ofg_flow *flow = ofg_flow_create(fs->table_id, fs->priority,
                                             &fs->match, ntohll(fs->cookie),
                                             fs->ofpacts, fs->ofpacts_len);
-    if (ofg_flow_table_insert(&sw->installed, flow)) {
+    if (ofg_flow_table_insert(table, flow)) {
         ofg_flow_destroy(flow);
     }
 }
@@ -828,10 +1136,11 @@ recv_dump(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
         return false;
     }
-    VLOG_INFO("%s: switch has %"PRIuSIZE" ofguard flows", ofg_sw_name(sw),
-              ofg_flow_table_count(&sw->installed));
+    VLOG_INFO("%s: switch has %"PRIuSIZE" ofguard flows",
+              ofg_sw_name(sw), ofg_flow_table_count(&sw->installed));
     ofg_sw_update_desired(sw, sw->config, true);
     sw->state = S_IDLE;
+    ofg_sw_schedule_audit(sw);
     return true;
 }
 
@@ -1064,6 +1373,8 @@ ofg_sw_restart(struct ofg_sw *sw)
                    : MIN(sw->backoff * 2, OFG_BACKOFF_MAX));
     sw->resync_at = time_msec() + sw->backoff;
     ofg_desired_mark_all_dirty(&sw->desired);
+    ofg_sw_discard_deferred(sw);
+    ofg_flow_table_clear(&sw->audit);
     sw->state = S_BACKOFF;
     VLOG_WARN_RL(&rl, "%s: will read flows again in %d ms",
                  ofg_sw_name(sw), sw->backoff);
@@ -1092,6 +1403,249 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
                      ofg_sw_name(sw), c->name, c->port);
     }
     svec_destroy(&refused);
+}
+
+/* Tampering. */
+
+/* Asks the switch to report every change to its flows that ofguard did not
+ * make, as it happens, with the new actions: ofguard itself gets only an
+ * abbreviated note of its own changes, which it ignores.  A connection
+ * keeps its monitor across restarts of the state machine. */
+static void
+ofg_sw_send_monitor(struct ofg_sw *sw)
+{
+    if (sw->monitor != MON_OFF) {
+        return;
+    }
+    struct ofputil_flow_monitor_request fmr = {
+        .id = OFG_MONITOR_ID,
+        .flags = OFPFMF_ADD | OFPFMF_REMOVED | OFPFMF_MODIFY
+                 | OFPFMF_INSTRUCTIONS,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    match_init_catchall(&fmr.match);
+    struct ofpbuf *msg = ofpbuf_new(0);
+    ofputil_append_flow_monitor_request(&fmr, msg, OFG_PROTOCOL);
+    ofpmsg_update_length(msg);
+    ofg_sw_request(sw, msg, recv_monitor);
+    sw->monitor = MON_REQUESTED;
+}
+
+/* The switch's answer to the monitor request.  A switch that refuses it is
+ * still served: audits find what monitoring would have. */
+static bool
+recv_monitor(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+             const struct ofp_header *oh, enum ofptype type)
+{
+    if (type == OFPTYPE_ERROR) {
+        sw->monitor = MON_REFUSED;
+        ofg_sw_set_error(sw, "switch refused flow monitoring (%s): changes "
+                         "by others are found by audits only",
+                         ofperr_to_string(ofperr_decode_msg(oh, NULL)));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        return true;
+    }
+    sw->monitor = MON_ON;
+    return !(ofpmp_flags(oh) & OFPSF_REPLY_MORE);
+}
+
+static void
+ofg_sw_recv_updates(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    for (;;) {
+        struct ofputil_flow_update fu;
+        int retval = ofputil_decode_flow_update(&fu, &b, &ofpacts);
+        if (retval == EOF) {
+            break;
+        } else if (retval) {
+            /* What changed is unknown: read everything back. */
+            VLOG_WARN_RL(&rl, "%s: bad flow update (%s): auditing",
+                         ofg_sw_name(sw), ofperr_to_string(retval));
+            sw->audit_at = 0;
+            break;
+        }
+        ofg_sw_recv_update(sw, &fu);
+    }
+    ofpbuf_uninit(&ofpacts);
+}
+
+static void
+ofg_sw_recv_update(struct ofg_sw *sw, const struct ofputil_flow_update *fu)
+{
+    enum ofg_tamper_event event;
+    switch (fu->event) {
+    case OFPFME_ADDED:
+        event = OFG_TAMPER_ADDED;
+        break;
+    case OFPFME_MODIFIED:
+        event = OFG_TAMPER_MODIFIED;
+        break;
+    case OFPFME_REMOVED:
+        event = OFG_TAMPER_REMOVED;
+        break;
+    case OFPFME_PAUSED:
+        /* The switch stops reporting while its queue to ofguard is full;
+         * what it did not report is found by an audit on resumption. */
+        VLOG_WARN_RL(&rl, "%s: switch paused flow monitoring",
+                     ofg_sw_name(sw));
+        sw->monitor = MON_PAUSED;
+        return;
+    case OFPFME_RESUMED:
+        sw->monitor = MON_ON;
+        sw->audit_at = 0;
+        return;
+    case OFPFME_ABBREV:     /* One of ofguard's own changes. */
+    case OFPFME_INITIAL:
+    default:
+        return;
+    }
+    if (!ofg_sw_is_watched(sw, fu->table_id, ntohll(fu->cookie))) {
+        return;
+    }
+
+    struct ofg_update *u = xmalloc(sizeof *u);
+    u->when = time_msec();
+    u->event = event;
+    u->flow = ofg_flow_create(fu->table_id, fu->priority, &fu->match,
+                              ntohll(fu->cookie), fu->ofpacts,
+                              fu->ofpacts_len);
+    ovs_list_push_back(&sw->deferred, &u->node);
+}
+
+/* When the changes the switch reported are due, LLONG_MAX if none is. */
+static long long int
+ofg_sw_updates_due(const struct ofg_sw *sw)
+{
+    if (ovs_list_is_empty(&sw->deferred)) {
+        return LLONG_MAX;
+    }
+    const struct ofg_update *u = CONTAINER_OF(ovs_list_front(&sw->deferred),
+                                              struct ofg_update, node);
+    return u->when + OFG_UPDATE_GRACE;
+}
+
+/* Logs and records in 'installed' each change the switch reported; the
+ * round that follows puts back what ofguard wants. */
+static void
+ofg_sw_apply_updates(struct ofg_sw *sw)
+{
+    struct ofg_update *u;
+    LIST_FOR_EACH_POP (u, node, &sw->deferred) {
+        sw->n_tampered++;
+        COVERAGE_INC(ofg_tamper);
+        if (!VLOG_DROP_WARN(&tamper_rl)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            ofg_flow_format(u->flow, NULL, &s);
+            VLOG_WARN("%s: tampering: flow %s by another controller: %s",
+                      ofg_sw_name(sw), ofg_tamper_event_name(u->event),
+                      ds_cstr(&s));
+            ds_destroy(&s);
+        }
+        ofg_tamper_apply(&sw->installed, &sw->desired, u->event, u->flow);
+        free(u);
+    }
+}
+
+static void
+ofg_sw_discard_deferred(struct ofg_sw *sw)
+{
+    struct ofg_update *u;
+    LIST_FOR_EACH_POP (u, node, &sw->deferred) {
+        ofg_flow_destroy(u->flow);
+        free(u);
+    }
+}
+
+/* The next audit is due after the audit interval (never, without one).
+ * Setting 'audit_at' to 0 asks for one as soon as the switch is idle. */
+static void
+ofg_sw_schedule_audit(struct ofg_sw *sw)
+{
+    sw->audit_at = (sw->audit_interval ? time_msec() + sw->audit_interval
+                    : LLONG_MAX);
+}
+
+/* Reads back every flow ofguard answers for and compares it with its
+ * record: a backstop for changes monitoring could not report (a switch that
+ * refuses it or paused it, a lost update). */
+static void
+ofg_sw_start_audit(struct ofg_sw *sw)
+{
+    ofg_flow_table_clear(&sw->audit);
+    ofg_sw_request(sw, ofg_encode_flow_stats_request(0, 0), recv_audit);
+    sw->state = S_AUDIT;
+}
+
+static void
+log_audit_difference(const struct ofg_flow *old, const struct ofg_flow *new,
+                     void *sw_)
+{
+    struct ofg_sw *sw = sw_;
+    if (!VLOG_DROP_WARN(&tamper_rl)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofg_flow_format(new ? new : old, NULL, &s);
+        VLOG_WARN("%s: audit: flow %s: %s", ofg_sw_name(sw),
+                  !old ? "added" : !new ? "removed" : "modified",
+                  ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+static bool
+recv_audit(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+           const struct ofp_header *oh, enum ofptype type)
+{
+    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                  : ofg_pull_flow_stats(oh, add_installed, sw));
+    if (retval) {
+        ofg_sw_set_error(sw, "audit: %s flows: %s",
+                         type == OFPTYPE_ERROR ? "switch refused to list its"
+                         : "bad reply listing", ofperr_to_string(retval));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return true;
+    }
+    if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
+        return false;
+    }
+
+    size_t n = ofg_tamper_audit(&sw->installed, &sw->audit, &sw->desired,
+                                log_audit_difference, sw);
+    sw->n_audits++;
+    sw->n_tampered += n;
+    COVERAGE_INC(ofg_audit);
+    COVERAGE_ADD(ofg_tamper, n);
+    VLOG_DBG("%s: audit %llu: %"PRIuSIZE" differences", ofg_sw_name(sw),
+             sw->n_audits, n);
+    sw->state = S_IDLE;
+    ofg_sw_schedule_audit(sw);
+    return true;
+}
+
+static bool
+ofg_sw_is_watched(const struct ofg_sw *sw, uint8_t table_id, uint64_t cookie)
+{
+    const struct ofg_switch *c = sw->sw_config;
+    return ofg_tamper_is_watched(table_id, cookie,
+                                 c ? c->operator_cookies : NULL,
+                                 c ? c->n_operator_cookies : 0);
+}
+
+/* True if 'a' and 'b' (switch entries, or NULL) leave the same operator
+ * flows alone. */
+static bool
+same_operator_cookies(const struct ofg_switch *a, const struct ofg_switch *b)
+{
+    size_t na = a ? a->n_operator_cookies : 0;
+    size_t nb = b ? b->n_operator_cookies : 0;
+    return na == nb && (!na || !memcmp(a->operator_cookies,
+                                       b->operator_cookies,
+                                       na * sizeof *a->operator_cookies));
 }
 
 /* Requests. */
@@ -1184,6 +1738,17 @@ ofg_sw_send(struct ofg_sw *sw, struct ofpbuf *msg)
     /* On failure rconn_send() frees 'msg'; the reconnection that follows
      * resets the state machine. */
     rconn_send(sw->rconn, msg, sw->tx_counter);
+
+    unsigned int n = rconn_packet_counter_n_packets(sw->tx_counter);
+    unsigned int bytes = rconn_packet_counter_n_bytes(sw->tx_counter);
+    if (n > OFG_TX_DROP_PACKETS || bytes > OFG_TX_DROP_BYTES) {
+        VLOG_WARN("%s: %u messages (%u bytes) wait to be sent: the peer is "
+                  "not reading; dropping the connection", ofg_sw_name(sw),
+                  n, bytes);
+        COVERAGE_INC(ofg_tx_overflow);
+        ofg_sw_set_error(sw, "dropped: the switch stopped reading");
+        rconn_reconnect(sw->rconn);
+    }
 }
 
 static void

@@ -28,6 +28,10 @@ struct vconn;
  * is much longer than OpenFlow's usual 5 s. */
 #define OFG_SW_PROBE_INTERVAL 30
 
+/* Seconds between audits, which read back a switch's flows to find
+ * changes that monitoring did not report (0: never). */
+#define OFG_SW_AUDIT_INTERVAL 60
+
 /* Creates a switch connection that dials 'target' and redials it whenever the
  * connection drops, probing it after 'probe_interval' seconds of silence. */
 struct ofg_sw *ofg_sw_create_active(const char *target,
@@ -39,6 +43,30 @@ struct ofg_sw *ofg_sw_create_passive(struct vconn *,
                                      const struct ofg_config *,
                                      int probe_interval);
 void ofg_sw_destroy(struct ofg_sw *);
+
+/* The OpenFlow role ofguard takes on a switch.  Without high availability
+ * it takes none: the switch's default, "equal", lets it write.  A
+ * secondary only reads; a primary claims the role with 'generation', which
+ * the switch refuses if another primary claimed it with a newer one. */
+enum ofg_sw_role {
+    OFG_SW_EQUAL,
+    OFG_SW_SECONDARY,
+    OFG_SW_PRIMARY,
+};
+
+/* Changes the role.  A change reads the switch's ports and flows again
+ * under the new role: a new primary sends only what differs. */
+void ofg_sw_set_role(struct ofg_sw *, enum ofg_sw_role, uint64_t generation);
+
+/* True if ofguard should be primary but the switch refused its generation
+ * as stale; '*switch_generation' is then the switch's. */
+bool ofg_sw_primary_refused(const struct ofg_sw *,
+                            uint64_t *switch_generation);
+
+/* Sets the time between audits, in seconds (0: none). */
+void ofg_sw_set_audit_interval(struct ofg_sw *, int seconds);
+/* Asks for an audit as soon as the switch is idle. */
+void ofg_sw_request_audit(struct ofg_sw *);
 
 void ofg_sw_run(struct ofg_sw *);
 void ofg_sw_wait(struct ofg_sw *);

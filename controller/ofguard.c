@@ -16,8 +16,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
+#include "controller/ofg-ha.h"
 #include "controller/ofg-switch.h"
 #include "daemon.h"
 #include "fatal-signal.h"
@@ -36,6 +38,7 @@
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -50,6 +53,21 @@ static struct pvconn **listeners;
 static size_t n_listeners;
 static struct ofg_sw **switches;
 static size_t n_switches, allocated_switches;
+
+/* File descriptors that switch connections leave free (at most half of the
+ * limit): ofguard's own files (log, pidfile, control socket, pipes: about
+ * 16), "ovs-appctl" connections and the config file read on reload.  Without
+ * them, connections that never speak (each is dropped after a second, but
+ * an attacker opens the next at once) would leave none for a reload. */
+#define OFG_FD_RESERVE 32
+
+/* After accept() fails for want of descriptors or memory, the listeners
+ * rest this long: the connection stays pending, so waiting on the listener
+ * would wake the main loop at once, and it would spin. */
+#define OFG_ACCEPT_BACKOFF_MS 250
+
+static long long int accept_resume_at;  /* No accept() before (msec). */
+static struct vlog_rate_limit accept_rl = VLOG_RATE_LIMIT_INIT(12, 5);
 
 /* Set from the SIGHUP handler, polled by the main loop. */
 static struct latch reload_latch;
@@ -80,14 +98,19 @@ static void install_signal_handlers(void);
 static struct unixctl_server *start_unixctl(void);
 static void open_switches(const struct svec *listens,
                           const struct svec *connects);
+static void raise_fd_limit(void);
+static size_t max_switches(void);
 static void accept_switches(void);
+static void accept_wait(void);
 static void run_switches(void);
 static void close_switches(void);
+static void run_ha(void);
 static void add_switch(struct ofg_sw *);
 static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
 static unixctl_cb_func ofguard_reload;
 static unixctl_cb_func ofguard_status;
+static unixctl_cb_func ofguard_audit;
 static unixctl_cb_func ofguard_flows;
 
 /* Modes other than the daemon. */
@@ -97,6 +120,17 @@ static const char *unixctl_path;
 
 /* Seconds of silence after which a switch is probed ("--probe-interval"). */
 static int probe_interval = OFG_SW_PROBE_INTERVAL;
+
+/* Seconds between audits of a switch's flows ("--audit-interval"). */
+static int audit_interval = OFG_SW_AUDIT_INTERVAL;
+
+/* High availability ("--ha-lock"): NULL when this is the only instance.
+ * 'role' and 'generation' are what every switch is told. */
+static const char *ha_remote;
+static const char *ha_lock_name = "ofguard";
+static struct ofg_ha *ha;
+static enum ofg_sw_role role = OFG_SW_EQUAL;
+static uint64_t generation;
 
 int
 main(int argc, char *argv[])
@@ -155,8 +189,14 @@ daemon_main(const char *file, const struct svec *listens,
     }
 
     install_signal_handlers();
+    raise_fd_limit();
     daemonize_start(false);
     struct unixctl_server *unixctl = start_unixctl();
+    if (ha_remote) {
+        /* Secondary until the lock says otherwise. */
+        ha = ofg_ha_create(ha_remote, ha_lock_name);
+        role = OFG_SW_SECONDARY;
+    }
     open_switches(listens, connects);
     daemonize_complete();
     VLOG_INFO("ofguard %s started with %s: %"PRIuSIZE" containers",
@@ -167,17 +207,19 @@ daemon_main(const char *file, const struct svec *listens,
         if (latch_poll(&reload_latch)) {
             free(reload());
         }
+        run_ha();
         run_switches();
         unixctl_server_run(unixctl);
         if (exiting) {
             break;
         }
 
-        for (size_t i = 0; i < n_listeners; i++) {
-            pvconn_wait(listeners[i]);
-        }
+        accept_wait();
         for (size_t i = 0; i < n_switches; i++) {
             ofg_sw_wait(switches[i]);
+        }
+        if (ha) {
+            ofg_ha_wait(ha);
         }
         latch_wait(&reload_latch);
         unixctl_server_wait(unixctl);
@@ -187,6 +229,7 @@ daemon_main(const char *file, const struct svec *listens,
     /* Leaving does not touch the switches' flows: with fail-mode=secure
      * they stay in force until ofguard comes back. */
     close_switches();
+    ofg_ha_destroy(ha);
     unixctl_server_destroy(unixctl);
     ofg_config_destroy(config);
     free(config_file);
@@ -222,6 +265,7 @@ start_unixctl(void)
     unixctl_command_register("exit", "", 0, 0, ofguard_exit, NULL);
     unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
     unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
+    unixctl_command_register("audit", "", 0, 0, ofguard_audit, NULL);
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
     return unixctl;
@@ -256,22 +300,73 @@ open_switches(const struct svec *listens, const struct svec *connects)
     }
 }
 
+/* Switch connections are one descriptor each: a soft limit below the hard
+ * one (1,024 by default under systemd) would hold ofguard to fewer switches
+ * than the host allows. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &r)) {
+            VLOG_WARN("cannot raise the limit of open files to %llu (%s)",
+                      (unsigned long long int) r.rlim_max,
+                      ovs_strerror(errno));
+        }
+    }
+}
+
+/* How many switch connections the limit of open files allows, keeping
+ * OFG_FD_RESERVE descriptors (at most half of them) for everything else. */
+static size_t
+max_switches(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur == RLIM_INFINITY
+        || r.rlim_cur > SIZE_MAX) {
+        return SIZE_MAX;
+    }
+    size_t limit = r.rlim_cur;
+    return limit - MIN(OFG_FD_RESERVE, limit / 2);
+}
+
 static void
 accept_switches(void)
 {
+    if (time_msec() < accept_resume_at) {
+        return;
+    }
+    size_t max = max_switches();
     for (size_t i = 0; i < n_listeners; i++) {
         /* Several per iteration: OVS listens with a backlog of 10, and
          * hundreds of switches reconnecting at once (after a restart of
          * ofguard) would otherwise overflow it.  Bounded, so that a flood
          * of connections cannot starve the switches. */
         for (int j = 0; j < 64; j++) {
+            if (n_switches >= max) {
+                VLOG_WARN_RL(&accept_rl, "%"PRIuSIZE" switch connections, "
+                             "as many as the limit of open files allows: "
+                             "accepting no more until one closes",
+                             n_switches);
+                return;
+            }
             struct vconn *vconn;
             int retval = pvconn_accept(listeners[i], &vconn);
             if (retval) {
-                if (retval != EAGAIN) {
-                    VLOG_WARN("%s: accept failed (%s)",
-                              pvconn_get_name(listeners[i]),
-                              ovs_strerror(retval));
+                if (retval == EMFILE || retval == ENFILE
+                    || retval == ENOBUFS || retval == ENOMEM) {
+                    VLOG_WARN_RL(&accept_rl, "%s: accept failed (%s), "
+                                 "not accepting for %d ms",
+                                 pvconn_get_name(listeners[i]),
+                                 ovs_strerror(retval),
+                                 OFG_ACCEPT_BACKOFF_MS);
+                    accept_resume_at = time_msec() + OFG_ACCEPT_BACKOFF_MS;
+                    return;
+                } else if (retval != EAGAIN) {
+                    VLOG_WARN_RL(&accept_rl, "%s: accept failed (%s)",
+                                 pvconn_get_name(listeners[i]),
+                                 ovs_strerror(retval));
                 }
                 break;
             }
@@ -279,6 +374,21 @@ accept_switches(void)
              * yet a switch ofguard trusts. */
             VLOG_INFO("%s: connection accepted", vconn_get_name(vconn));
             add_switch(ofg_sw_create_passive(vconn, config, probe_interval));
+        }
+    }
+}
+
+/* Wakes the main loop for a connection to accept, unless accept_switches()
+ * would not take it now.  At the limit of switches, a switch going away
+ * wakes the loop anyway. */
+static void
+accept_wait(void)
+{
+    if (time_msec() < accept_resume_at) {
+        poll_timer_wait_until(accept_resume_at);
+    } else if (n_switches < max_switches()) {
+        for (size_t i = 0; i < n_listeners; i++) {
+            pvconn_wait(listeners[i]);
         }
     }
 }
@@ -294,6 +404,35 @@ run_switches(void)
             switches[i] = switches[--n_switches];
         } else {
             i++;
+        }
+    }
+}
+
+/* Follows the lock: every switch gets the new role (a new generation is a
+ * new claim). */
+static void
+run_ha(void)
+{
+    if (!ha) {
+        return;
+    }
+    ofg_ha_run(ha);
+    if (role == OFG_SW_PRIMARY) {
+        for (size_t i = 0; i < n_switches; i++) {
+            uint64_t switch_gen;
+            if (ofg_sw_primary_refused(switches[i], &switch_gen)) {
+                ofg_ha_raise_past(ha, switch_gen);
+            }
+        }
+    }
+    uint64_t gen = 0;
+    enum ofg_sw_role new_role = (ofg_ha_is_primary(ha, &gen)
+                                 ? OFG_SW_PRIMARY : OFG_SW_SECONDARY);
+    if (new_role != role || gen != generation) {
+        role = new_role;
+        generation = gen;
+        for (size_t i = 0; i < n_switches; i++) {
+            ofg_sw_set_role(switches[i], role, generation);
         }
     }
 }
@@ -319,6 +458,8 @@ add_switch(struct ofg_sw *sw)
                               sizeof *switches);
     }
     switches[n_switches++] = sw;
+    ofg_sw_set_audit_interval(sw, audit_interval);
+    ofg_sw_set_role(sw, role, generation);
 }
 
 /* Reads the config file again.  Returns NULL on success; otherwise the
@@ -388,6 +529,10 @@ ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "config %s: %"PRIuSIZE" containers, %"PRIuSIZE
                   " networks\n", config_file, config->n_containers,
                   config->n_networks);
+    if (ha) {
+        ofg_ha_format_status(ha, &s);
+        ds_put_char(&s, '\n');
+    }
     for (size_t i = 0; i < n_listeners; i++) {
         ds_put_format(&s, "listening on %s\n",
                       pvconn_get_name(listeners[i]));
@@ -399,6 +544,20 @@ ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_chomp(&s, '\n');
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* Asks every switch for an audit now; "status" counts them as they end. */
+static void
+ofguard_audit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_request_audit(switches[i]);
+    }
+    char *reply = xasprintf("audit requested on %"PRIuSIZE" switches",
+                            n_switches);
+    unixctl_command_reply(conn, reply);
+    free(reply);
 }
 
 static void
@@ -583,6 +742,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_SWITCH,
         OPT_UNIXCTL,
         OPT_PROBE_INTERVAL,
+        OPT_AUDIT_INTERVAL,
+        OPT_HA_LOCK,
+        OPT_HA_LOCK_NAME,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -595,6 +757,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
+        {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
+        {"ha-lock", required_argument, NULL, OPT_HA_LOCK},
+        {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -637,6 +802,28 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_PROBE_INTERVAL:
             probe_interval = parse_probe_interval(optarg);
+            break;
+
+        case OPT_HA_LOCK:
+            ha_remote = optarg;
+            break;
+
+        case OPT_HA_LOCK_NAME:
+            if (!optarg[0] || strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                     "_-") != strlen(optarg)) {
+                ovs_fatal(0, "--ha-lock-name=%s: expected letters, digits, "
+                          "'_' and '-'", optarg);
+            }
+            ha_lock_name = optarg;
+            break;
+
+        case OPT_AUDIT_INTERVAL:
+            if (!str_to_int(optarg, 10, &audit_interval)
+                || audit_interval < 0 || audit_interval > 86400) {
+                ovs_fatal(0, "--audit-interval=%s: expected 0 (never) or a "
+                          "number of seconds, at most 86400", optarg);
+            }
             break;
 
         case 'h':
@@ -715,15 +902,23 @@ usage(void)
            "                          dial a switch (e.g. its br0.mgmt)\n"
            "  --probe-interval=SECS   probe a silent switch after SECS\n"
            "                          (default %d, 0 = never)\n"
+           "  --audit-interval=SECS   read back each switch's flows every\n"
+           "                          SECS to find changes by others\n"
+           "                          (default %d, 0 = never)\n"
+           "\nHigh availability (several instances, one writes):\n"
+           "  --ha-lock=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
+           "                          ovsdb-server whose lock picks the\n"
+           "                          primary (Open_vSwitch schema)\n"
+           "  --ha-lock-name=NAME     the lock's name (default ofguard)\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, exit.  SIGHUP also reloads.\n",
+           "flows CONTAINER, audit, exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
-           OFG_SW_PROBE_INTERVAL);
+           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();

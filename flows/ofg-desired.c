@@ -31,7 +31,6 @@ static void ofg_desired_place_new(struct ofg_desired *,
 static void ofg_desired_update_networks(struct ofg_desired *,
                                         const struct ofg_config *);
 static void ofg_desired_replace_group(struct ofg_desired *, uint64_t cookie);
-static void ofg_desired_mark(struct ofg_desired *, uint64_t cookie);
 static void ofg_desired_clear_dirty(struct ofg_desired *);
 
 void
@@ -184,7 +183,7 @@ ofg_desired_place_new(struct ofg_desired *d, const struct ofg_config *config,
         p->port = port;
         p->cookie = ofg_flows_container_cookie(c);
         shash_add(&d->placed, c->name, p);
-        ofg_desired_mark(d, p->cookie);
+        ofg_desired_mark_dirty(d, p->cookie);
     }
 }
 
@@ -214,7 +213,7 @@ ofg_desired_update_networks(struct ofg_desired *d,
             const struct ofg_network *net = &config->networks[i];
             uint64_t cookie = ofg_flows_network_cookie(net);
             ofg_flows_add_network(net, &d->flows);
-            ofg_desired_mark(d, cookie);
+            ofg_desired_mark_dirty(d, cookie);
             d->net_cookies[d->n_net_cookies++] = cookie;
         }
     }
@@ -227,11 +226,11 @@ static void
 ofg_desired_replace_group(struct ofg_desired *d, uint64_t cookie)
 {
     ofg_flow_table_remove_group(&d->flows, cookie);
-    ofg_desired_mark(d, cookie);
+    ofg_desired_mark_dirty(d, cookie);
 }
 
-static void
-ofg_desired_mark(struct ofg_desired *d, uint64_t cookie)
+void
+ofg_desired_mark_dirty(struct ofg_desired *d, uint64_t cookie)
 {
     uint32_t hash = hash_uint64(cookie);
     struct ofg_dirty *dirty;

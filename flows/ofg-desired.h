@@ -68,6 +68,10 @@ void ofg_desired_update(struct ofg_desired *, const struct ofg_config *old,
 /* True if some flows changed since the last ofg_desired_take_changes(). */
 bool ofg_desired_is_dirty(const struct ofg_desired *);
 
+/* Marks the flows of 'cookie' (a full cookie) as changed, on the desired
+ * side or on the switch's: the next changes diff them. */
+void ofg_desired_mark_dirty(struct ofg_desired *, uint64_t cookie);
+
 /* Marks everything as changed: the next changes are a full diff. */
 void ofg_desired_mark_all_dirty(struct ofg_desired *);
 

@@ -49,6 +49,13 @@ ofg_flow_table_clear(struct ofg_flow_table *table)
     }
 }
 
+void
+ofg_flow_table_swap(struct ofg_flow_table *a, struct ofg_flow_table *b)
+{
+    hmap_swap(&a->flows, &b->flows);
+    hmap_swap(&a->groups, &b->groups);
+}
+
 size_t
 ofg_flow_table_count(const struct ofg_flow_table *table)
 {

@@ -53,6 +53,7 @@ struct ofg_flow_table {
 void ofg_flow_table_init(struct ofg_flow_table *);
 void ofg_flow_table_destroy(struct ofg_flow_table *);
 void ofg_flow_table_clear(struct ofg_flow_table *);
+void ofg_flow_table_swap(struct ofg_flow_table *, struct ofg_flow_table *);
 size_t ofg_flow_table_count(const struct ofg_flow_table *);
 
 struct ofg_flow *ofg_flow_create(uint8_t table_id, uint16_t priority,

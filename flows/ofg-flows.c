@@ -128,6 +128,22 @@ ofg_flows_switch_cookie(void)
     return OFG_COOKIE_TAG;
 }
 
+bool
+ofg_flows_is_own_table(uint8_t table_id)
+{
+    switch (table_id) {
+    case OFG_TABLE_CLASSIFY:
+    case OFG_TABLE_SOURCE:
+    case OFG_TABLE_GUARD:
+    case OFG_TABLE_ND:
+    case OFG_TABLE_ND_TARGET:
+    case OFG_TABLE_DEST:
+    case OFG_TABLE_DELIVER:
+        return true;
+    }
+    return false;
+}
+
 ofp_port_t
 ofg_flows_container_port(const struct ofg_container *c,
                          const struct ofg_switch *sw,

@@ -65,6 +65,10 @@ enum ofg_table {
     OFG_TABLE_DELIVER = 60,
 };
 
+/* True if 'table_id' is one of the tables above.  ofguard owns them: any
+ * flow in them that ofguard did not put there is removed. */
+bool ofg_flows_is_own_table(uint8_t table_id);
+
 /* Priorities.  The container roles keep the seed slide's numbers. */
 enum ofg_priority {
     OFG_PRIO_GATEWAY = 150,     /* To the gateway, and allowed exceptions

@@ -8,6 +8,8 @@
 #include <config.h>
 
 #include "config/ofg-config.h"
+#include "config/ofg-config-scan.h"
+#include "openvswitch/dynamic-string.h"
 #include "tests/ofg-test.h"
 #include "util.h"
 
@@ -420,12 +422,397 @@ test_all_errors_reported(void)
     ofg_test_finish("every error is reported, in file order");
 }
 
+
+/* Parses 'text', which must be invalid, and checks that the error output
+ * has exactly 'n' lines, the i-th of which contains the i-th of the 'n'
+ * strings that follow. */
+static void
+expect_lines(const char *name, const char *text, int n, ...)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    if (!error || config) {
+        ofg_test_fail("expected errors, got none");
+        ofg_config_destroy(config);
+        free(error);
+        ofg_test_finish(name);
+        return;
+    }
+
+    va_list args;
+    va_start(args, n);
+    int i = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(error, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save), i++) {
+        const char *expect = i < n ? va_arg(args, const char *) : NULL;
+        if (expect && !strstr(l, expect)) {
+            ofg_test_fail("line %d is \"%s\", expected \"%s\" in it", i + 1,
+                          l, expect);
+        }
+    }
+    va_end(args);
+    if (i != n) {
+        ofg_test_fail("%d lines of errors, expected %d", i, n);
+    }
+    free(error);
+    ofg_test_finish(name);
+}
+
+/* Checks across entries report each entry in conflict once, naming the
+ * first entry in the file it conflicts with (issue 10: the checks are no
+ * longer quadratic, and neither is their output). */
+static void
+test_conflicts_reported_once(void)
+{
+    /* z, a, m in the file; m has no "switch", so it meets z and a. */
+    expect_lines("overlapping subnets: each network once, naming the first",
+                 "{\n  \"networks\": {\n"
+                 "    \"z\": { \"subnet\": \"10.1.0.0/16\", "
+                 "\"gateway\": \"10.1.255.1\" },\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"m\": { \"subnet\": \"10.1.0.0/25\", "
+                 "\"gateway\": \"10.1.0.2\" }\n  },\n"
+                 "  \"switches\": { \"h1\": { \"datapath_id\": \"0x1\" },"
+                 " \"h0\": { \"datapath_id\": \"0x2\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"x\": { \"port\": \"p1\", \"network\": \"z\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.2.10\"] },\n"
+                 "    \"y\": { \"port\": \"p2\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"w\": { \"port\": \"p3\", \"network\": \"m\", "
+                 "\"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.1.0.20\"] }\n  }\n}\n", 2,
+                 "t.json:4:22: networks.a.subnet: 10.1.0.0/24 overlaps subnet "
+                 "10.1.0.0/16 of networks.z, and both networks have "
+                 "containers on switch h1",
+                 "t.json:5:22: networks.m.subnet: 10.1.0.0/25 overlaps subnet "
+                 "10.1.0.0/16 of networks.z, and both networks have "
+                 "containers on any switch");
+    /* Two networks on two switches each: the first switch by name. */
+    expect_lines("overlapping subnets on two switches: the first named",
+                 "{\n  \"networks\": {\n"
+                 "    \"a\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.1\" },\n"
+                 "    \"b\": { \"subnet\": \"10.1.0.0/24\", "
+                 "\"gateway\": \"10.1.0.2\" }\n  },\n"
+                 "  \"switches\": { \"h2\": { \"datapath_id\": \"0x1\" },"
+                 " \"h1\": { \"datapath_id\": \"0x2\" } },\n"
+                 "  \"containers\": {\n"
+                 "    \"w\": { \"port\": \"p1\", \"network\": \"a\", "
+                 "\"switch\": \"h2\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.1.0.10\"] },\n"
+                 "    \"x\": { \"port\": \"p2\", \"network\": \"a\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.1.0.11\"] },\n"
+                 "    \"y\": { \"port\": \"p3\", \"network\": \"b\", "
+                 "\"switch\": \"h2\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.1.0.12\"] },\n"
+                 "    \"z\": { \"port\": \"p4\", \"network\": \"b\", "
+                 "\"switch\": \"h1\", \"mac\": \"00:16:3e:00:00:04\", "
+                 "\"ipv4\": [\"10.1.0.13\"] }\n  }\n}\n", 1,
+                 "networks.b.subnet: 10.1.0.0/24 overlaps subnet "
+                 "10.1.0.0/24 of networks.a, and both networks have "
+                 "containers on switch h1");
+
+    /* w clashes with u (any switch) and v (host1): only u is named. */
+    expect_lines("port used three times: each container once, naming the "
+                 "first", HEAD
+                 "    \"u\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] },\n"
+                 "    \"v\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.10.20.11\"] },\n"
+                 "    \"w\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.10.20.12\"] },\n"
+                 "    \"q\": { \"switch\": \"host1\", \"port\": \"p2\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:04\", "
+                 "\"ipv4\": [\"10.10.20.13\"] },\n"
+                 "    \"r\": { \"switch\": \"host2\", \"port\": \"p2\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:05\", "
+                 "\"ipv4\": [\"10.10.20.14\"] }\n" TAIL, 2,
+                 "t.json:8:39: containers.v.port: port p1 is also used by "
+                 "containers.u", "t.json:9:39: containers.w.port: port p1 "
+                 "is also used by containers.u");
+    expect_lines("port on one switch: named with the switch", HEAD
+                 "    \"v\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:02\", "
+                 "\"ipv4\": [\"10.10.20.11\"] },\n"
+                 "    \"u\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] },\n"
+                 "    \"w\": { \"switch\": \"host1\", \"port\": \"p1\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:03\", "
+                 "\"ipv4\": [\"10.10.20.12\"] }\n" TAIL, 2,
+                 "containers.u.port: port p1 is also used by containers.v",
+                 "containers.w.port: port p1 is also used by "
+                 "containers.v on switch host1");
+
+    /* fd00::/16 holds the gateways of web (fd00:20::1) and six
+     * (fd00:60::1): the lowest is named. */
+    expect_error("prefix with two gateways: the lowest named", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\"],\n"
+                 "             \"ipv6\": [\"fd00:20::10\", \"fd00::/16\"] }\n"
+                 TAIL, 9, "containers.vm1.ipv6[1]: fd00::/16 includes the "
+                 "gateway fd00:20::1 of network web");
+}
+
+enum { OFG_TEST_MAX_LINES = 200 };
+
+/* A config with 'n' containers, each with a bad MAC, and after them (in
+ * the file, but validated first) 'n_nets' networks with a bad gateway
+ * (the caller must free it). */
+static char *
+many_errors_config(int n, int n_nets)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\n  \"containers\": {\n");
+    for (int i = 0; i < n; i++) {
+        ds_put_format(&s, "    \"c%03d\": { \"port\": \"p%d\", \"network\": "
+                      "\"web\", \"mac\": \"bad\", \"ipv4\": "
+                      "[\"10.10.20.%d\"] }%s\n", i, i, 10 + i,
+                      i + 1 < n ? "," : "");
+    }
+    ds_put_cstr(&s, "  },\n  \"networks\": {\n    \"web\": { \"subnet\": "
+                "\"10.10.20.0/24\", \"gateway\": \"10.10.20.1\" }");
+    for (int i = 0; i < n_nets; i++) {
+        ds_put_format(&s, ",\n    \"n%d\": { \"subnet\": \"10.100.%d.0/24\", "
+                      "\"gateway\": \"x\" }", i, i);
+    }
+    ds_put_cstr(&s, "\n  }\n}\n");
+    return ds_steal_cstr(&s);
+}
+
+/* Checks that parsing 'text' lists 'n_listed' errors, in file order, the
+ * first about 'first' and the last about 'last', then 'summary' (or nothing
+ * if it is NULL). */
+static void
+expect_capped(const char *name, const char *text, int n_listed,
+              const char *first, const char *last, const char *summary)
+{
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    CHECK(error && !config);
+
+    char *lines[OFG_TEST_MAX_LINES];
+    int n = 0, prev_line = 0;
+    char *save = NULL;
+    for (char *l = error ? strtok_r(error, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        if (n < OFG_TEST_MAX_LINES) {
+            lines[n] = l;
+        }
+        int line;
+        if (n < n_listed && (sscanf(l, "t.json:%d:", &line) != 1
+                             || line < prev_line)) {
+            ofg_test_fail("line %d out of order: %s", n + 1, l);
+        } else if (n < n_listed) {
+            prev_line = line;
+        }
+        n++;
+    }
+    if (n != n_listed + (summary != NULL)) {
+        ofg_test_fail("%d lines, expected %d", n,
+                      n_listed + (summary != NULL));
+    } else {
+        CHECK(strstr(lines[0], first) != NULL);
+        CHECK(strstr(lines[n_listed - 1], last) != NULL);
+        if (summary) {
+            CHECK(!strcmp(lines[n_listed], summary));
+        }
+    }
+    free(error);
+    ofg_test_finish(name);
+}
+
+/* Only the first OFG_CONFIG_MAX_ERRORS errors in the file are listed, then
+ * a line that counts the others, however they were found: the bad networks
+ * come last in the file but are validated first. */
+static void
+test_error_cap(void)
+{
+    char *text = many_errors_config(100, 0);
+    expect_capped("100 errors: all listed", text, 100,
+                  "containers.c000.mac", "containers.c099.mac", NULL);
+    free(text);
+
+    text = many_errors_config(101, 0);
+    expect_capped("101 errors: 100 listed, 1 counted", text, 100,
+                  "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 1 more error");
+    free(text);
+
+    text = many_errors_config(120, 5);
+    expect_capped("errors found out of file order: the first 100 listed",
+                  text, 100, "containers.c000.mac", "containers.c099.mac",
+                  "t.json: ... and 25 more errors");
+    free(text);
+
+    text = many_errors_config(3, 200);
+    expect_capped("errors found out of file order: the first in the file",
+                  text, 100, "containers.c000.mac", "networks.n96.gateway",
+                  "t.json: ... and 103 more errors");
+    free(text);
+}
+
+/* Returns a config whose unknown top-level key "x" holds 'depth' nested
+ * objects, each with the key 'key' (the caller must free it). */
+static char *
+nested_config(int depth, const char *key)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\n  \"networks\": {},\n  \"containers\": {},\n"
+                "  \"x\": ");
+    for (int i = 0; i < depth; i++) {
+        ds_put_format(&s, "{\"%s\": ", key);
+    }
+    ds_put_char(&s, '0');
+    for (int i = 0; i < depth; i++) {
+        ds_put_char(&s, '}');
+    }
+    ds_put_cstr(&s, "\n}\n");
+    return ds_steal_cstr(&s);
+}
+
+/* Limits on nesting, keys and strings (ofg-config-scan.h) and on size
+ * (ofg-config.h): each refused with one error at the place, not validated
+ * further. */
+static void
+test_limits(void)
+{
+    /* The root object is level 1 and "x" level 2: 31 objects under it make
+     * 32 levels, one more is too deep. */
+    char *text = nested_config(OFG_CONFIG_MAX_DEPTH - 1, "k");
+    expect_error_col("32 levels of nesting are accepted", text, 4, 3,
+                     "unknown key \"x\"");
+    free(text);
+    text = nested_config(OFG_CONFIG_MAX_DEPTH, "k");
+    expect_error_col("33 levels of nesting are not", text, 4,
+                     (int) strlen("  \"x\": ")
+                     + (OFG_CONFIG_MAX_DEPTH - 1) * (int) strlen("{\"k\": ")
+                     + 1, "nesting deeper than 32 levels");
+    free(text);
+
+    /* Arrays count as levels too. */
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&s, "{\"networks\": {}, \"containers\": {}, \"x\": ");
+    for (int i = 0; i < 2000; i++) {
+        ds_put_char(&s, '[');
+    }
+    for (int i = 0; i < 2000; i++) {
+        ds_put_char(&s, ']');
+    }
+    ds_put_cstr(&s, "}\n");
+    expect_error_col("2,000 nested arrays", ds_cstr(&s), 1,
+                     (int) strlen("{\"networks\": {}, \"containers\": {}, "
+                                  "\"x\": ") + OFG_CONFIG_MAX_DEPTH,
+                     "nesting deeper than 32 levels");
+    ds_destroy(&s);
+
+    char *key = xmalloc(OFG_CONFIG_MAX_STRING + 2);
+    memset(key, 'k', OFG_CONFIG_MAX_STRING + 1);
+    key[OFG_CONFIG_MAX_STRING] = '\0';
+    text = xasprintf("{\"networks\": {}, \"containers\": {},\n \"%s\": 1}\n",
+                     key);
+    expect_error_col("a 1,024-byte key is only unknown", text, 2, 2,
+                     "unknown key \"kkk");
+    free(text);
+    key[OFG_CONFIG_MAX_STRING] = 'k';
+    key[OFG_CONFIG_MAX_STRING + 1] = '\0';
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"%s\": 1}}}\n", key);
+    expect_error_col("a 1,025-byte key is too long", text, 2, 11,
+                     "t.json:2:11: containers.vm1: key longer than 1024 "
+                     "bytes");
+    free(text);
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"port\": \"%s\"}}}\n", key);
+    expect_error_col("a 1,025-byte string is too long", text, 2, 19,
+                     "containers.vm1.port: string longer than 1024 bytes");
+    free(text);
+    /* Escapes count as the bytes they stand for. */
+    text = xasprintf("{\"networks\": {}, \"containers\": {\n"
+                     "  \"vm1\": {\"port\": \"\\u00e9%s\"}}}\n",
+                     key + 2);
+    expect_error_col("a string escaped to 1,025 bytes is too long", text, 2,
+                     19, "string longer than 1024 bytes");
+    free(text);
+    free(key);
+
+    /* Only the limit is reported: the rest is not worth validating. */
+    text = nested_config(40, "k");
+    struct ofg_config *config;
+    char *error = ofg_config_parse("t.json", text, &config);
+    if (!error || strchr(error, '\n') != error + strlen(error) - 1) {
+        ofg_test_fail("expected one error line, got: %s", error);
+    }
+    free(error);
+    free(text);
+    ofg_test_finish("a limit is the only error");
+
+    /* Size: checked before parsing. */
+    size_t big = OFG_CONFIG_MAX_SIZE + 1;
+    char *huge = xmalloc(big + 1);
+    memset(huge, ' ', big);
+    huge[big] = '\0';
+    memcpy(huge, "{}", 2);
+    error = ofg_config_parse("t.json", huge, &config);
+    if (!error || !strstr(error, "t.json: larger than 67108864 bytes")) {
+        ofg_test_fail("expected the size limit, got: %s", error);
+    }
+    free(error);
+    free(huge);
+    ofg_test_finish("a file over 64 MiB");
+
+    /* Checks that compared every pair now look things up; same errors. */
+    expect_error("container MAC = a network's gateway_mac", "{\n"
+                 "  \"networks\": {\"n\": {\"subnet\": \"10.0.0.0/24\", "
+                 "\"gateway\": \"10.0.0.1\",\n"
+                 "                        \"gateway_mac\": "
+                 "\"02:00:00:00:00:01\"}},\n"
+                 "  \"containers\": {\"c\": {\"port\": \"p1\", "
+                 "\"network\": \"n\",\n"
+                 "    \"mac\": \"02:00:00:00:00:01\", \"ipv4\": "
+                 "[\"10.0.0.2\"]}}}\n", 5,
+                 "containers.c.mac: 02:00:00:00:00:01 is the gateway_mac of "
+                 "networks.n");
+    expect_error("a prefix over two earlier addresses names the first", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.9\", "
+                 "\"10.10.20.8/30\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.8/30 overlaps ipv4[0]");
+    expect_error("an address inside an earlier prefix", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\",\n"
+                 "             \"ipv4\": [\"10.10.20.10\", \"10.10.20.64/26\", "
+                 "\"10.10.20.99\"] }\n" TAIL, 8,
+                 "containers.vm1.ipv4[2]: 10.10.20.99 overlaps ipv4[1]");
+
+    /* Keys that spell the same path as another value: positions stay one
+     * per path, the later value's, as jansson keeps the later value. */
+    expect_error_col("a key with a dot beside an object", "{\n"
+                     "  \"networks\": {}, \"containers\": {},\n"
+                     "  \"a\": {\"b\": 1},\n  \"a.b\": 2,\n"
+                     "  \"a\": 3\n}\n", 5, 3, "duplicate key \"a\"");
+}
+
 int
 main(void)
 {
     test_full_config();
     test_derive_cookie();
     test_read_file();
+    test_limits();
+    test_conflicts_reported_once();
+    test_error_cap();
 
     /* Syntax and structure. */
     expect_error_col("syntax error", "{\n  \"networks\": {},\n  \"containers\""
@@ -903,6 +1290,40 @@ main(void)
                  "           \"trusted_ports\": [\"\"] }\n"
                  "  },\n  \"containers\": {}\n}\n", 5,
                  "switches.a.trusted_ports[0]: port name must not be empty");
+
+    expect_error("operator cookie that is not one", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"operator_cookies\": [\"0x12\",\n"
+                 "                                \"0x10000000000000000\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 6,
+                 "switches.a.operator_cookies[1]: \"0x10000000000000000\" "
+                 "is not a cookie");
+    expect_error("operator cookie with ofguard's tag",
+                 "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\n"
+                 "    \"a\": { \"datapath_id\": \"1\",\n"
+                 "           \"operator_cookies\": [\"0x0fa7000000000001\"] }\n"
+                 "  },\n  \"containers\": {}\n}\n", 5,
+                 "switches.a.operator_cookies[0]: \"0x0fa7000000000001\" "
+                 "carries ofguard's own cookie tag");
+    {
+        struct ofg_config *c = expect_ok(
+            "{\n  \"networks\": {},\n  \"switches\": {\n"
+            "    \"a\": { \"datapath_id\": \"1\",\n"
+            "           \"operator_cookies\": [\"0x20\", \"5\", \"0x20\","
+            " \"0xffffffffffffffff\"] }\n"
+            "  },\n  \"containers\": {}\n}\n");
+        if (c) {
+            const struct ofg_switch *a = ofg_config_find_switch(c, "a");
+            CHECK(a->n_operator_cookies == 3
+                  && a->operator_cookies[0] == 5
+                  && a->operator_cookies[1] == 0x20
+                  && a->operator_cookies[2] == UINT64_MAX);
+            ofg_config_destroy(c);
+        }
+        ofg_test_finish("operator cookies: sorted, duplicates dropped");
+    }
 
     /* Cookies. */
     expect_error("cookie 0", HEAD

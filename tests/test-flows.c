@@ -18,6 +18,7 @@
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
 #include "flows/ofg-round.h"
+#include "flows/ofg-tamper.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
 #include "simap.h"
@@ -515,6 +516,134 @@ test_desired(void)
                     "port gone, two containers on one port");
 }
 
+/* A copy of 'flow' with other actions ("NORMAL") or another cookie. */
+static struct ofg_flow *
+tampered(const struct ofg_flow *flow, uint64_t cookie, bool normal)
+{
+    struct match match;
+    minimatch_expand(&flow->match, &match);
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    if (normal) {
+        ofpact_put_OUTPUT(&ofpacts)->port = OFPP_NORMAL;
+    } else {
+        ofpbuf_put(&ofpacts, flow->ofpacts, flow->ofpacts_len);
+    }
+    struct ofg_flow *f = ofg_flow_create(flow->table_id, flow->priority,
+                                         &match, cookie, ofpacts.data,
+                                         ofpacts.size);
+    ofpbuf_uninit(&ofpacts);
+    return f;
+}
+
+static void
+count_difference(const struct ofg_flow *old OVS_UNUSED,
+                 const struct ofg_flow *new OVS_UNUSED, void *n_)
+{
+    (*(size_t *) n_)++;
+}
+
+static void
+test_tamper(void)
+{
+    struct ofg_config *cfg = parse("10.10.20.20");
+    const struct ofg_switch *sw = ofg_config_find_switch(cfg, "host1");
+    struct simap ports;
+    make_ports(&ports);
+    struct svec refused = SVEC_EMPTY_INITIALIZER;
+    struct ofg_flow_table installed;
+    ofg_flow_table_init(&installed);
+    struct ofg_desired d;
+    ofg_desired_init(&d);
+    ofg_desired_compile(&d, cfg, sw, &ports, &refused);
+    free(take_and_apply(&d, &installed));
+    size_t n_all = ofg_flow_table_count(&installed);
+
+    /* Which flows ofguard answers for. */
+    uint64_t allowed[] = { 0x5555 };
+    CHECK(ofg_tamper_is_watched(0, 0, allowed, 1));
+    CHECK(ofg_tamper_is_watched(60, 0x1234, allowed, 1));
+    CHECK(!ofg_tamper_is_watched(60, 0x5555, allowed, 1));
+    CHECK(!ofg_tamper_is_watched(5, 0x1234, allowed, 1));
+    CHECK(ofg_tamper_is_watched(5, OFG_COOKIE_TAG | 7, allowed, 1));
+
+    const struct ofg_container *vm1 = ofg_config_find_container(cfg, "vm1");
+    uint64_t vm1_cookie = ofg_flows_container_cookie(vm1);
+    const struct ofg_flow_group *g = ofg_flow_table_find_group(&d.flows,
+                                                               vm1_cookie);
+    const struct ofg_flow *victim = CONTAINER_OF(ovs_list_front(&g->flows),
+                                                 struct ofg_flow, group_node);
+
+    /* Modified into NORMAL: one add puts it back. */
+    ofg_tamper_apply(&installed, &d, OFG_TAMPER_MODIFIED,
+                     tampered(victim, victim->cookie, true));
+    char *r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "0/1"));
+    free(r);
+
+    /* Replaced under a foreign cookie: one add replaces it, no delete. */
+    ofg_tamper_apply(&installed, &d, OFG_TAMPER_MODIFIED,
+                     tampered(victim, 0x42, true));
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "0/1"));
+    free(r);
+
+    /* Removed: put back. */
+    ofg_tamper_apply(&installed, &d, OFG_TAMPER_REMOVED,
+                     tampered(victim, victim->cookie, false));
+    CHECK(ofg_flow_table_count(&installed) == n_all - 1);
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "0/1"));
+    free(r);
+
+    /* A foreign flow at a key ofguard does not use: deleted. */
+    struct match m;
+    match_init_catchall(&m);
+    struct ofg_flow *key = ofg_flow_create(0, 6, &m, 0, NULL, 0);
+    ofg_tamper_apply(&installed, &d, OFG_TAMPER_ADDED, tampered(key, 0, true));
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "1/0"));
+    free(r);
+    CHECK(ofg_flow_table_count(&installed) == n_all);
+
+    /* An audit that finds the switch as ofguard left it: nothing.  One
+     * that finds a foreign flow and a missing one: both repaired. */
+    struct ofg_flow_table actual;
+    ofg_flow_table_init(&actual);
+    struct ofg_flow *f;
+    HMAP_FOR_EACH (f, node, &installed.flows) {
+        ofg_flow_table_insert(&actual, ofg_flow_clone(f));
+    }
+    size_t n = 0;
+    CHECK(ofg_tamper_audit(&installed, &actual, &d, count_difference, &n)
+          == 0 && n == 0);
+    CHECK(!ofg_desired_is_dirty(&d));
+    CHECK(ofg_flow_table_count(&installed) == n_all);
+    CHECK(ofg_flow_table_count(&actual) == 0);
+    const struct ofg_flow *gone = ofg_flow_table_find(&installed, victim);
+    HMAP_FOR_EACH (f, node, &installed.flows) {
+        if (f != gone) {
+            ofg_flow_table_insert(&actual, ofg_flow_clone(f));
+        }
+    }
+    ofg_flow_table_insert(&actual, tampered(key, 0x99, true));
+    CHECK(ofg_tamper_audit(&installed, &actual, &d, count_difference, &n)
+          == 2 && n == 2);
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "1/1"));
+    free(r);
+
+    ofg_flow_destroy(key);
+    ofg_flow_table_destroy(&actual);
+    svec_destroy(&refused);
+    ofg_desired_destroy(&d);
+    ofg_flow_table_destroy(&installed);
+    simap_destroy(&ports);
+    ofg_config_destroy(cfg);
+    ofg_test_finish("tampering: modified, re-cookied, removed, foreign "
+                    "flows repaired; audits find exactly the differences");
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -526,5 +655,6 @@ main(int argc OVS_UNUSED, char *argv[])
     test_cookie_move();
     test_round();
     test_desired();
+    test_tamper();
     return ofg_test_summary();
 }
