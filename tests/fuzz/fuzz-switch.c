@@ -13,6 +13,7 @@
 #include "flows/ofg-flows.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-port.h"
@@ -294,6 +295,21 @@ put_bundle_reply(const struct ofp_header *request, struct ovs_list *replies)
     ovs_list_push_back(replies, &reply->list_node);
 }
 
+/* A role request's answer: the role asked for ("no change": equal). */
+static void
+put_role_reply(const struct ofp_header *request, struct ovs_list *replies)
+{
+    struct ofputil_role_request rr;
+    if (ofputil_decode_role_message(request, &rr)) {
+        return;
+    }
+    if (rr.role == OFPCR12_ROLE_NOCHANGE) {
+        rr.role = OFPCR12_ROLE_EQUAL;
+    }
+    struct ofpbuf *reply = ofputil_encode_role_reply(request, &rr);
+    ovs_list_push_back(replies, &reply->list_node);
+}
+
 static void
 put_reply(struct ofpbuf *reply, struct ovs_list *replies)
 {
@@ -315,6 +331,8 @@ fuzz_switch_answers(const struct ofp_header *request)
     case OFPTYPE_BUNDLE_CONTROL:
     case OFPTYPE_BARRIER_REQUEST:
     case OFPTYPE_ECHO_REQUEST:
+    case OFPTYPE_ROLE_REQUEST:
+    case OFPTYPE_FLOW_MONITOR_STATS_REQUEST:
         return true;
     default:
         return false;
@@ -353,6 +371,13 @@ fuzz_switch_reply(const struct ofg_config *config,
         break;
     case OFPTYPE_ECHO_REQUEST:
         put_reply(ofputil_encode_echo_reply(request), replies);
+        break;
+    case OFPTYPE_ROLE_REQUEST:
+        put_role_reply(request, replies);
+        break;
+    case OFPTYPE_FLOW_MONITOR_STATS_REQUEST:
+        /* Monitoring starts; nothing changed yet. */
+        ofpmp_init(replies, request);
         break;
     default:
         break;

@@ -23,22 +23,25 @@ LIBS = $(JANSSON_LIBS) -L$(OVSDIR)/lib/.libs \
 # The same files as libofguard.a in Makefile.am.
 LIB_SRCS = $(sort $(wildcard $(SRCDIR)/config/*.c $(SRCDIR)/flows/*.c))
 LIB_OBJS = $(patsubst $(SRCDIR)/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
-SWITCH_OBJS = $(OUT)/obj/tests/fuzz/fuzz-switch.o
+# ofguard's switch connection code and the session that plays a switch to
+# it (time passes for that code as the session says: see fuzz-session.c).
+SESSION_OBJS = $(OUT)/obj/tests/fuzz/fuzz-session.o \
+	$(OUT)/obj/tests/fuzz/fuzz-switch.o $(OUT)/obj/controller/ofg-switch.o
+SESSION_LDFLAGS = -Wl,--wrap=time_msec
 
 all: $(OUT)/fuzz-config $(OUT)/fuzz-openflow $(OUT)/gen-seeds
 
 $(OUT)/fuzz-config: $(OUT)/obj/tests/fuzz/fuzz-config.o $(LIB_OBJS)
 	$(CC) -fsanitize=fuzzer $(SANITIZE) -o $@ $^ $(LIBS)
 
-# The input makes time pass for ofguard's code (see fuzz-openflow.c).
 $(OUT)/fuzz-openflow: $(OUT)/obj/tests/fuzz/fuzz-openflow.o \
-		$(OUT)/obj/controller/ofg-switch.o $(SWITCH_OBJS) $(LIB_OBJS)
-	$(CC) -fsanitize=fuzzer $(SANITIZE) -Wl,--wrap=time_msec -o $@ $^ \
+		$(SESSION_OBJS) $(LIB_OBJS)
+	$(CC) -fsanitize=fuzzer $(SANITIZE) $(SESSION_LDFLAGS) -o $@ $^ \
 	    $(LIBS)
 
-$(OUT)/gen-seeds: $(OUT)/obj/tests/fuzz/gen-seeds.o $(SWITCH_OBJS) \
+$(OUT)/gen-seeds: $(OUT)/obj/tests/fuzz/gen-seeds.o $(SESSION_OBJS) \
 		$(LIB_OBJS)
-	$(CC) $(SANITIZE) -o $@ $^ $(LIBS)
+	$(CC) $(SANITIZE) $(SESSION_LDFLAGS) -o $@ $^ $(LIBS)
 
 # Everything is instrumented for coverage; gen-seeds, which has its own
 # main(), links without libFuzzer.

@@ -7,6 +7,11 @@
  * libopenvswitch encodes them, as ovs-vswitchd would send them, in the
  * sessions and states where they matter.
  *
+ * Each seed is played through a session (fuzz-session.c) as it is written,
+ * so that its messages name ofguard's requests by the xids the target will
+ * map to them, and its state byte is the one that reaches the state
+ * wanted, whatever requests ofguard makes on the way.
+ *
  * Usage: gen-seeds DIR */
 
 #include <config.h>
@@ -25,17 +30,18 @@
 #include "openvswitch/ofp-util.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
+#include "openvswitch/dynamic-string.h"
+#include "tests/fuzz/fuzz-session.h"
 #include "tests/fuzz/fuzz-switch.h"
 #include "byte-order.h"
 #include "flow.h"
 #include "util.h"
 
-/* As in fuzz-openflow.c. */
 enum {
-    QUERY = 0x10,
-    ANSWER = 0x20,
-    RELOAD = 0x40,
-    HAS_FLOWS = 0x80,
+    QUERY = FUZZ_QUERY,
+    ANSWER = FUZZ_ANSWER,
+    RELOAD = FUZZ_RELOAD,
+    HAS_FLOWS = FUZZ_HAS_FLOWS,
 };
 
 /* OpenFlow message and multipart types, for messages built by hand. */
@@ -47,10 +53,6 @@ enum {
     T_BARRIER_REPLY = 21,
 };
 
-/* Xid selectors: the most recent message ofguard sent, the one before. */
-#define LAST 0
-#define BEFORE_LAST 1
-
 static const char *dir;
 static struct ofg_config *config;
 static int n_written;
@@ -58,16 +60,40 @@ static int n_written;
 /* One seed being built. */
 static struct ofpbuf seed;
 
+/* Starts a seed, and its session, with state byte 'flags'. */
 static void
 seed_start(unsigned int flags)
 {
     ofpbuf_init(&seed, 0);
     ofpbuf_put(&seed, &(uint8_t) { flags }, 1);
+    fuzz_session_start(flags);
+}
+
+/* The state byte, 'flags' with the number of answers of the well-behaved
+ * switch that brings ofguard to state 'state' (as its status names it). */
+static unsigned int
+in_state(unsigned int flags, const char *state)
+{
+    char *want = xasprintf("state=\"%s\"", state);
+    for (unsigned int depth = 0; depth <= FUZZ_DEPTH_MASK; depth++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        fuzz_session_start(flags | depth);
+        fuzz_session_status(&s);
+        fuzz_session_finish();
+        bool found = strstr(ds_cstr(&s), want) != NULL;
+        ds_destroy(&s);
+        if (found) {
+            free(want);
+            return flags | depth;
+        }
+    }
+    ovs_fatal(0, "no state byte reaches %s", want);
 }
 
 static void
 seed_write(const char *name)
 {
+    fuzz_session_finish();
     char *file = xasprintf("%s/%s", dir, name);
     FILE *stream = fopen(file, "wb");
     if (!stream || fwrite(seed.data, 1, seed.size, stream) != seed.size
@@ -79,12 +105,21 @@ seed_write(const char *name)
     n_written++;
 }
 
-/* Appends 'msg' to the seed and frees it. */
+/* Appends 'size' bytes of 'data' to the seed and feeds them to its
+ * session. */
+static void
+put_bytes(const void *data, size_t size)
+{
+    ofpbuf_put(&seed, data, size);
+    fuzz_session_feed(data, size);
+}
+
+/* Appends 'msg' to the seed, feeds it to the session and frees it. */
 static void
 put(struct ofpbuf *msg)
 {
     ofpmsg_update_length(msg);
-    ofpbuf_put(&seed, msg->data, msg->size);
+    put_bytes(msg->data, msg->size);
     ofpbuf_delete(msg);
 }
 
@@ -107,7 +142,41 @@ with_xid(struct ofpbuf *msg, uint32_t xid)
     return msg;
 }
 
-/* ofguard's requests, as it encodes them, with xid 'xid'. */
+/* The xid that names ofguard's most recent request of 'type'. */
+static uint32_t
+sel(enum ofptype type)
+{
+    uint32_t xid = fuzz_session_find(type, NULL);
+    if (xid > 0xff) {
+        ovs_fatal(0, "ofguard sent no request of type %d lately", type);
+    }
+    return xid;
+}
+
+/* A copy of ofguard's most recent request of 'type', its xid the one that
+ * names it. */
+static struct ofpbuf *
+last(enum ofptype type)
+{
+    const struct ofp_header *oh;
+    uint32_t xid = sel(type);
+    fuzz_session_find(type, &oh);
+    return with_xid(ofpbuf_clone_data(oh, ntohs(oh->length)), xid);
+}
+
+/* A copy of ofguard's oldest request not answered yet, if any, its xid the
+ * one that names it. */
+static struct ofpbuf *
+next_request(void)
+{
+    const struct ofp_header *oh;
+    uint32_t xid = fuzz_session_next(&oh);
+    return (xid > 0xff ? NULL
+            : with_xid(ofpbuf_clone_data(oh, ntohs(oh->length)), xid));
+}
+
+/* Requests of ofguard's kinds, as it encodes them, with xid 'xid': to
+ * answer one request with the reply to another kind. */
 
 static struct ofpbuf *
 features_request(uint32_t xid)
@@ -130,33 +199,8 @@ ports_request(uint32_t xid)
                                                            OFPP_ANY), xid);
 }
 
-static struct ofpbuf *
-flows_request(uint32_t xid, uint64_t cookie, uint64_t cookie_mask)
-{
-    struct ofputil_flow_stats_request fsr = {
-        .cookie = htonll(cookie),
-        .cookie_mask = htonll(cookie_mask),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = 0xff,
-    };
-    match_init_catchall(&fsr.match);
-    return with_xid(ofputil_encode_flow_stats_request(&fsr,
-                                                      OFPUTIL_P_OF13_OXM),
-                    xid);
-}
 
-static struct ofpbuf *
-dump_request(uint32_t xid)
-{
-    return flows_request(xid, OFG_COOKIE_TAG, OFG_COOKIE_TAG_MASK);
-}
 
-static struct ofpbuf *
-query_request(uint32_t xid)
-{
-    return flows_request(xid, OFG_COOKIE_TAG | 0x5a01, UINT64_MAX);
-}
 
 static struct ofpbuf *
 bundle_request(uint32_t xid, uint16_t type)
@@ -328,10 +372,13 @@ raw(uint8_t version, uint8_t type, uint16_t length, uint32_t xid)
         .length = htons(length),
         .xid = htonl(xid),
     };
-    ofpbuf_put(&seed, &oh, sizeof oh);
+    struct ofpbuf *msg = ofpbuf_new(MAX(length, sizeof oh));
+    ofpbuf_put(msg, &oh, sizeof oh);
     if (length > sizeof oh) {
-        ofpbuf_put_zeros(&seed, length - sizeof oh);
+        ofpbuf_put_zeros(msg, length - sizeof oh);
     }
+    put_bytes(msg->data, msg->size);
+    ofpbuf_delete(msg);
 }
 
 /* An error message of 'version' whose type and code OpenFlow does not
@@ -345,8 +392,10 @@ undecodable_error(uint8_t version, uint32_t xid)
         .length = htons(sizeof oh + 4),
         .xid = htonl(xid),
     };
-    ofpbuf_put(&seed, &oh, sizeof oh);
-    ofpbuf_put(&seed, "\x77\x77\x00\x01", 4);
+    uint8_t msg[sizeof oh + 4];
+    memcpy(msg, &oh, sizeof oh);
+    memcpy(msg + sizeof oh, "\x77\x77\x00\x01", 4);
+    put_bytes(msg, sizeof msg);
 }
 
 /* Time passing: 1 s, 4 s, 16 s or 64 s for 'step' 0 to 3. */
@@ -356,35 +405,14 @@ time_passes(unsigned int step)
     raw(0, 0, 4 + step, 0);
 }
 
-/* The whole handshake and first round, answering in order; 'upto' says
- * how many answers (as the state byte's depth does). */
+/* The well-behaved switch's answers to ofguard's requests, in order, until
+ * none is left (whole handshakes and rounds). */
 static void
-session(unsigned int flags, int upto)
+answer_all(unsigned int flags)
 {
-    int n = 0;
-    if (n++ < upto) {
-        answer(features_request(LAST), flags);
-    }
-    if (n++ < upto) {
-        answer(config_request(BEFORE_LAST), flags);
-    }
-    if (n++ < upto) {
-        answer(ports_request(LAST), flags);
-    }
-    if (n++ < upto) {
-        answer(dump_request(LAST), flags);
-    }
-    if (n++ < upto) {
-        answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), flags);
-    }
-    if (n++ < upto) {
-        answer(barrier_request(LAST), flags);
-    }
-    if (n++ < upto) {
-        answer(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST), flags);
-    }
-    if (n++ < upto) {
-        answer(barrier_request(LAST), flags);
+    struct ofpbuf *request;
+    while ((request = next_request())) {
+        answer(request, flags);
     }
 }
 
@@ -392,236 +420,233 @@ int
 main(int argc, char *argv[])
 {
     set_program_name(argv[0]);
-    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
     if (argc != 2) {
         ovs_fatal(0, "usage: %s DIR", argv[0]);
     }
     dir = argv[1];
+    fuzz_session_init(false);
     config = fuzz_switch_config();
 
     /* Whole sessions: a switch that restarted (empty), one that kept
      * ofguard's flows (ofguard restarted), replies in several parts. */
     seed_start(0);
-    session(0, 8);
+    answer_all(0);
     seed_write("session");
 
     seed_start(HAS_FLOWS);
-    session(HAS_FLOWS, 8);
+    answer_all(HAS_FLOWS);
     seed_write("session-restart");
 
-    seed_start(0);
-    answer(features_request(LAST), 0);
-    answer(config_request(BEFORE_LAST), 0);
-    answer_in_parts(ports_request(LAST), 0, 2);
-    answer_in_parts(dump_request(LAST), HAS_FLOWS, 40);
+    seed_start(in_state(0, "ports"));
+    answer_in_parts(last(OFPTYPE_PORT_DESC_STATS_REQUEST), 0, 2);
+    answer_in_parts(last(OFPTYPE_FLOW_STATS_REQUEST), HAS_FLOWS, 40);
     seed_write("session-multipart");
 
-    seed_start(RELOAD | ANSWER | 8);
+    seed_start(in_state(RELOAD | ANSWER, "idle"));
     echo_request();
     seed_write("reload");
 
-    seed_start(RELOAD | ANSWER | HAS_FLOWS | 3);
-    answer(dump_request(LAST), HAS_FLOWS);
+    seed_start(in_state(RELOAD | ANSWER | HAS_FLOWS, "reading flows"));
+    answer(last(OFPTYPE_FLOW_STATS_REQUEST), HAS_FLOWS);
     seed_write("reload-before-dump");
 
     /* Each request refused. */
-    seed_start(0);
-    error_to(features_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_start(in_state(0, "features"));
+    error_to(last(OFPTYPE_FEATURES_REQUEST), OFPERR_OFPBRC_BAD_TYPE);
     seed_write("error-features");
 
-    seed_start(1);
-    error_to(config_request(BEFORE_LAST), OFPERR_OFPBRC_BAD_TYPE);
-    answer(ports_request(LAST), 0);
+    seed_start(in_state(0, "ports"));
+    error_to(last(OFPTYPE_GET_CONFIG_REQUEST), OFPERR_OFPBRC_BAD_TYPE);
+    answer_all(0);
     seed_write("error-config");
 
-    seed_start(2);
-    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    seed_start(in_state(0, "ports"));
+    error_to(last(OFPTYPE_PORT_DESC_STATS_REQUEST), OFPERR_OFPBRC_BAD_STAT);
     seed_write("error-ports");
 
-    seed_start(3);
-    error_to(dump_request(LAST), OFPERR_OFPBRC_EPERM);
+    seed_start(in_state(0, "reading flows"));
+    error_to(last(OFPTYPE_FLOW_STATS_REQUEST), OFPERR_OFPBRC_EPERM);
     seed_write("error-dump");
 
-    seed_start(4);
-    error_to(bundle_request(LAST, OFPBCT_OPEN_REQUEST),
-             OFPERR_OFPBFC_BAD_FLAGS);
-    answer(barrier_request(LAST), 0);
+    seed_start(in_state(0, "sending flows"));
+    error_to(last(OFPTYPE_BUNDLE_CONTROL), OFPERR_OFPBFC_BAD_FLAGS);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     seed_write("error-bundle-open");
 
-    seed_start(5);
+    seed_start(in_state(0, "checking flows"));
     error_to(flow_mod(0), OFPERR_OFPFMFC_TABLE_FULL);
-    answer(barrier_request(LAST), 0);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     seed_write("error-flow-mod");
 
-    seed_start(5);
+    seed_start(in_state(0, "checking flows"));
     error_to(flow_mod(3), OFPERR_OFPBFC_MSG_FAILED);
     error_to(flow_mod(1000), OFPERR_OFPBAC_BAD_OUT_PORT);
-    answer(barrier_request(LAST), 0);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     seed_write("error-flow-mod-bundle");
 
-    seed_start(5);
-    error_to(barrier_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_start(in_state(0, "checking flows"));
+    error_to(last(OFPTYPE_BARRIER_REQUEST), OFPERR_OFPBRC_BAD_TYPE);
     seed_write("error-barrier-checked");
 
-    seed_start(6);
-    error_to(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST),
-             OFPERR_OFPBFC_MSG_FAILED);
-    answer(barrier_request(LAST), 0);
+    seed_start(in_state(0, "committing"));
+    error_to(last(OFPTYPE_BUNDLE_CONTROL), OFPERR_OFPBFC_MSG_FAILED);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     seed_write("error-commit");
 
-    seed_start(6);
-    answer(bundle_request(BEFORE_LAST, OFPBCT_COMMIT_REQUEST), 0);
-    error_to(barrier_request(LAST), OFPERR_OFPBRC_BAD_TYPE);
+    seed_start(in_state(0, "committing"));
+    answer(last(OFPTYPE_BUNDLE_CONTROL), 0);
+    error_to(last(OFPTYPE_BARRIER_REQUEST), OFPERR_OFPBRC_BAD_TYPE);
     seed_write("error-barrier-committed");
 
-    seed_start(QUERY | 8);
-    error_to(query_request(LAST), OFPERR_OFPBRC_EPERM);
+    seed_start(in_state(QUERY, "idle"));
+    error_to(last(OFPTYPE_FLOW_STATS_REQUEST), OFPERR_OFPBRC_EPERM);
     seed_write("error-query");
 
-    seed_start(8);
+    seed_start(in_state(0, "idle"));
     error_to(with_xid(ofputil_encode_echo_request(OFP13_VERSION), 0x12345678),
              OFPERR_OFPBRC_BAD_TYPE);
     seed_write("error-unknown-xid");
 
-    /* Errors that do not decode (ofguard went on with an undecoded
-     * features reply, or aborted). */
-    seed_start(0);
-    undecodable_error(OFP13_VERSION, LAST);
-    seed_write("error-undecodable-features");
-
-    seed_start(2);
-    undecodable_error(OFP13_VERSION, LAST);
-    seed_write("error-undecodable-ports");
-
-    seed_start(3);
-    undecodable_error(0x0c, LAST);
-    seed_write("error-undecodable-dump");
-
-    seed_start(0);
+    seed_start(in_state(0, "features"));
     put(with_xid(ofperr_encode_hello(OFPERR_OFPHFC_INCOMPATIBLE,
                                      OFP10_VERSION, "no common version"),
-                 LAST));
+                 sel(OFPTYPE_FEATURES_REQUEST)));
     seed_write("error-of10");
 
+    /* Errors that do not decode (ofguard went on with an undecoded
+     * features reply, or aborted). */
+    seed_start(in_state(0, "features"));
+    undecodable_error(OFP13_VERSION, sel(OFPTYPE_FEATURES_REQUEST));
+    seed_write("error-undecodable-features");
+
+    seed_start(in_state(0, "ports"));
+    undecodable_error(OFP13_VERSION, sel(OFPTYPE_PORT_DESC_STATS_REQUEST));
+    seed_write("error-undecodable-ports");
+
+    seed_start(in_state(0, "reading flows"));
+    undecodable_error(0x0c, sel(OFPTYPE_FLOW_STATS_REQUEST));
+    seed_write("error-undecodable-dump");
+
     /* Replies that do not decode. */
-    seed_start(0);
-    truncated(features_request(LAST), 20);
+    seed_start(in_state(0, "features"));
+    truncated(last(OFPTYPE_FEATURES_REQUEST), 20);
     seed_write("bad-features");
 
-    seed_start(1);
-    truncated(config_request(BEFORE_LAST), 10);
-    answer(ports_request(LAST), 0);
+    seed_start(in_state(0, "ports"));
+    truncated(last(OFPTYPE_GET_CONFIG_REQUEST), 10);
+    answer_all(0);
     seed_write("bad-config");
 
-    seed_start(2);
-    with_garbage(ports_request(LAST), 20);
+    seed_start(in_state(0, "ports"));
+    with_garbage(last(OFPTYPE_PORT_DESC_STATS_REQUEST), 20);
     seed_write("bad-ports");
 
-    seed_start(3);
-    with_garbage(dump_request(LAST), 30);
+    seed_start(in_state(0, "reading flows"));
+    with_garbage(last(OFPTYPE_FLOW_STATS_REQUEST), 30);
     seed_write("bad-dump");
 
-    seed_start(QUERY | HAS_FLOWS | 8);
-    with_garbage(query_request(LAST), 12);
+    seed_start(in_state(QUERY | HAS_FLOWS, "idle"));
+    with_garbage(last(OFPTYPE_FLOW_STATS_REQUEST), 12);
     seed_write("bad-query");
 
-    seed_start(0);
-    raw(OFP13_VERSION, 200, 8, LAST);
+    seed_start(in_state(0, "features"));
+    raw(OFP13_VERSION, 200, 8, sel(OFPTYPE_FEATURES_REQUEST));
     seed_write("bad-type");
 
-    seed_start(0);
-    raw(OFP10_VERSION, T_FEATURES_REPLY, 32, LAST);
+    seed_start(in_state(0, "features"));
+    raw(OFP10_VERSION, T_FEATURES_REPLY, 32, sel(OFPTYPE_FEATURES_REQUEST));
     seed_write("bad-version");
 
     /* Replies of another kind than the request's (their handlers' decoders
      * aborted ofguard). */
-    seed_start(0);
-    answer(barrier_request(LAST), 0);
+    seed_start(in_state(0, "features"));
+    answer(barrier_request(sel(OFPTYPE_FEATURES_REQUEST)), 0);
     seed_write("wrong-reply-features");
 
-    seed_start(1);
-    answer(barrier_request(BEFORE_LAST), 0);
+    seed_start(in_state(0, "ports"));
+    answer(barrier_request(sel(OFPTYPE_GET_CONFIG_REQUEST)), 0);
     seed_write("wrong-reply-config");
 
-    seed_start(1);
-    answer(features_request(LAST), 0);
+    seed_start(in_state(0, "ports"));
+    answer(features_request(sel(OFPTYPE_PORT_DESC_STATS_REQUEST)), 0);
     seed_write("wrong-reply-ports");
 
-    seed_start(3);
-    answer(ports_request(LAST), 0);
+    seed_start(in_state(0, "reading flows"));
+    answer(ports_request(sel(OFPTYPE_FLOW_STATS_REQUEST)), 0);
     seed_write("wrong-reply-dump");
 
-    seed_start(4);
-    answer(barrier_request(LAST), 0);
+    seed_start(in_state(0, "sending flows"));
+    answer(barrier_request(sel(OFPTYPE_BUNDLE_CONTROL)), 0);
     seed_write("wrong-reply-bundle");
 
-    seed_start(5);
-    answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), 0);
+    seed_start(in_state(0, "checking flows"));
+    answer(bundle_request(sel(OFPTYPE_BARRIER_REQUEST),
+                          OFPBCT_OPEN_REQUEST), 0);
     seed_write("wrong-reply-barrier");
 
-    seed_start(QUERY | 8);
-    answer(config_request(LAST), 0);
+    seed_start(in_state(QUERY, "idle"));
+    answer(config_request(sel(OFPTYPE_FLOW_STATS_REQUEST)), 0);
     seed_write("wrong-reply-query");
 
     /* A "flows" query answered, whole and in parts. */
-    seed_start(QUERY | HAS_FLOWS | 8);
-    answer(query_request(LAST), HAS_FLOWS);
+    seed_start(in_state(QUERY | HAS_FLOWS, "idle"));
+    answer(last(OFPTYPE_FLOW_STATS_REQUEST), HAS_FLOWS);
     seed_write("query");
 
-    seed_start(QUERY | HAS_FLOWS | 8);
-    answer_in_parts(query_request(LAST), HAS_FLOWS, 3);
+    seed_start(in_state(QUERY | HAS_FLOWS, "idle"));
+    answer_in_parts(last(OFPTYPE_FLOW_STATS_REQUEST), HAS_FLOWS, 3);
     seed_write("query-multipart");
 
     /* Ports coming, going and renumbered, in sync and in every phase. */
-    seed_start(ANSWER | 8);
+    seed_start(in_state(ANSWER, "idle"));
     port_status(OFPPR_ADD, "p9", 9);
     seed_write("port-add");
 
-    seed_start(ANSWER | 8);
+    seed_start(in_state(ANSWER, "idle"));
     port_status(OFPPR_DELETE, "p1", 2);
     port_status(OFPPR_DELETE, "p3", 7);
     seed_write("port-delete");
 
-    seed_start(ANSWER | 8);
+    seed_start(in_state(ANSWER, "idle"));
     port_status(OFPPR_MODIFY, "p2", 12);
     port_status(OFPPR_ADD, "p9", 2);
     port_status(OFPPR_MODIFY, "p2", 12);
     seed_write("port-renumber");
 
-    seed_start(ANSWER | 3);
+    seed_start(in_state(ANSWER, "reading flows"));
     port_status(OFPPR_ADD, "p9", 9);
-    answer(dump_request(LAST), 0);
+    answer(last(OFPTYPE_FLOW_STATS_REQUEST), 0);
     seed_write("port-during-dump");
 
-    seed_start(ANSWER | 4);
+    seed_start(in_state(ANSWER, "sending flows"));
     port_status(OFPPR_ADD, "p9", 9);
-    answer(bundle_request(LAST, OFPBCT_OPEN_REQUEST), 0);
+    answer(last(OFPTYPE_BUNDLE_CONTROL), 0);
     seed_write("port-during-round");
 
-    seed_start(1);
+    seed_start(in_state(0, "ports"));
     port_status(OFPPR_ADD, "p9", 9);
     port_status(OFPPR_DELETE, "p2", 3);
-    answer(ports_request(LAST), 0);
+    answer_all(0);
     seed_write("port-during-ports");
 
     /* Failures, then the backoff expires and ofguard reads everything
      * again. */
-    seed_start(ANSWER | 3);
-    error_to(dump_request(LAST), OFPERR_OFPBRC_EPERM);
+    seed_start(in_state(ANSWER, "reading flows"));
+    error_to(last(OFPTYPE_FLOW_STATS_REQUEST), OFPERR_OFPBRC_EPERM);
     time_passes(0);
     seed_write("backoff-dump");
 
-    seed_start(ANSWER | HAS_FLOWS | 5);
+    seed_start(in_state(ANSWER | HAS_FLOWS, "checking flows"));
     error_to(flow_mod(0), OFPERR_OFPFMFC_TABLE_FULL);
-    answer(barrier_request(LAST), 0);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     time_passes(1);
     seed_write("backoff-round");
 
-    seed_start(2);
-    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    seed_start(in_state(0, "ports"));
+    error_to(last(OFPTYPE_PORT_DESC_STATS_REQUEST), OFPERR_OFPBRC_BAD_STAT);
     time_passes(0);
-    answer(features_request(LAST), 0);
-    error_to(ports_request(LAST), OFPERR_OFPBRC_BAD_STAT);
+    answer(last(OFPTYPE_FEATURES_REQUEST), 0);
+    error_to(last(OFPTYPE_PORT_DESC_STATS_REQUEST), OFPERR_OFPBRC_BAD_STAT);
     time_passes(3);
     port_status(OFPPR_ADD, "p9", 9);
     seed_write("backoff-twice");
@@ -629,31 +654,26 @@ main(int argc, char *argv[])
     /* A round given up when a reply to one of its requests does not
      * decode (ofguard leaked the round, and a late barrier reply committed
      * it from the backoff). */
-    seed_start(ANSWER | 4);
-    answer(barrier_request(LAST), 0);
+    seed_start(in_state(ANSWER, "sending flows"));
+    answer(barrier_request(sel(OFPTYPE_BUNDLE_CONTROL)), 0);
     time_passes(0);
     seed_write("restart-while-sending");
 
-    /* The bundle open, refused by a barrier reply, comes before the echo
-     * reply, the round's flows and the barrier; then the late barrier reply
-     * (the discard is the last message). */
-    seed_start(4);
+    seed_start(in_state(0, "sending flows"));
     echo_request();
-    answer(barrier_request(fuzz_switch_n_flows(config) + 2), 0);
-    answer(barrier_request(BEFORE_LAST), 0);
+    answer(barrier_request(sel(OFPTYPE_BUNDLE_CONTROL)), 0);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     time_passes(0);
     seed_write("restart-while-checking");
 
-    /* The commit refused by a barrier reply, then the late barrier reply
-     * (before the discard). */
-    seed_start(6);
-    answer(barrier_request(BEFORE_LAST), 0);
-    answer(barrier_request(BEFORE_LAST), 0);
+    seed_start(in_state(0, "committing"));
+    answer(barrier_request(sel(OFPTYPE_BUNDLE_CONTROL)), 0);
+    answer(last(OFPTYPE_BARRIER_REQUEST), 0);
     time_passes(0);
     seed_write("restart-while-committing");
 
     /* Messages ofguard has nothing to do with, and a lost connection. */
-    seed_start(0);
+    seed_start(in_state(0, "features"));
     echo_request();
     struct ofpbuf *echo = with_xid(ofputil_encode_echo_request(OFP13_VERSION),
                                    0x99);
@@ -661,16 +681,16 @@ main(int argc, char *argv[])
     ofpbuf_delete(echo);
     put(ofputil_encode_hello(1u << OFP13_VERSION));
     answer(barrier_request(0x4242), 0);
-    answer(features_request(LAST), 0);
-    answer(features_request(BEFORE_LAST), 0);
+    answer(last(OFPTYPE_FEATURES_REQUEST), 0);
+    answer(last(OFPTYPE_FEATURES_REQUEST), 0);
     seed_write("misc");
 
-    seed_start(QUERY | 8);
+    seed_start(in_state(QUERY, "idle"));
     raw(OFP13_VERSION, T_ECHO_REQUEST, 0, 0);
     seed_write("disconnect-query");
 
-    seed_start(5);
-    raw(OFP13_VERSION, T_BARRIER_REPLY, 4, LAST);
+    seed_start(in_state(0, "checking flows"));
+    raw(OFP13_VERSION, T_BARRIER_REPLY, 4, 0);
     seed_write("disconnect-round");
 
     printf("%d seeds written to %s\n", n_written, dir);
