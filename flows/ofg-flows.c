@@ -4,6 +4,7 @@
 
 #include <config.h>
 #include "flows/ofg-flows.h"
+#include "flows/ofg-violation.h"
 
 #include <string.h>
 #include "byte-order.h"
@@ -74,6 +75,11 @@ static void ofg_container_ipv6_addrs(const struct ofg_container *,
 static void ofg_flows_add_gateway_rules(struct ofg_flow_builder *,
                                         const struct ofg_network *,
                                         ovs_be16 dl_type);
+static void ofg_flows_add_accounting(struct ofg_flow_builder *,
+                                     const struct ofg_container *,
+                                     ofp_port_t);
+static void ofg_flows_add_switch_violation(struct ofg_flow_builder *);
+static void ofg_put_sample(struct ofpbuf *);
 static void ofg_flows_add_switch_source(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_guards(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_nd(struct ofg_flow_builder *);
@@ -103,7 +109,12 @@ static void ofg_flow_builder_goto(struct ofg_flow_builder *, uint8_t table_id,
                                   uint16_t priority, const struct match *,
                                   uint8_t next_table);
 static void ofg_flow_builder_drop(struct ofg_flow_builder *, uint8_t table_id,
-                                  uint16_t priority, const struct match *);
+                                  uint16_t priority, const struct match *,
+                                  enum ofg_violation);
+static void ofg_flow_builder_multicast(struct ofg_flow_builder *,
+                                       uint16_t priority,
+                                       const struct match *, bool allowed);
+static void ofg_put_load_violation(struct ofpbuf *, enum ofg_violation);
 static bool ofg_flow_builder_finish(struct ofg_flow_builder *,
                                     struct ofg_flow_table *, bool whole);
 static struct ofg_flow *ofg_flow_create_normalized(
@@ -139,6 +150,8 @@ ofg_flows_is_own_table(uint8_t table_id)
     case OFG_TABLE_ND_TARGET:
     case OFG_TABLE_DEST:
     case OFG_TABLE_DELIVER:
+    case OFG_TABLE_VIOLATION:
+    case OFG_TABLE_ACCOUNT:
         return true;
     }
     return false;
@@ -179,6 +192,7 @@ ofg_flows_add_container(const struct ofg_container *c, ofp_port_t port,
         ofg_flows_add_nd_binding(&b, c, port);
     }
     ofg_flows_add_delivery(&b, c, port);
+    ofg_flows_add_accounting(&b, c, port);
 
     /* All or nothing: one collision means a misconfiguration that validation
      * could not see (two containers on one port), and half a policy for a
@@ -213,14 +227,20 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
      * they make the drops visible, with counters, in "ovs-ofctl
      * dump-flows", and do not depend on the switch's table-miss
      * configuration. */
-    static const uint8_t drop_tables[] = {
-        OFG_TABLE_CLASSIFY, OFG_TABLE_SOURCE, OFG_TABLE_ND_TARGET,
-        OFG_TABLE_DEST,
+    static const struct {
+        uint8_t table_id;
+        enum ofg_violation why;
+    } defaults[] = {
+        { OFG_TABLE_CLASSIFY, OFG_VIOLATION_UNKNOWN_PORT },
+        { OFG_TABLE_SOURCE, OFG_VIOLATION_ENCAP },
+        { OFG_TABLE_ND_TARGET, OFG_VIOLATION_ND_SPOOF },
+        { OFG_TABLE_DEST, OFG_VIOLATION_LATERAL },
     };
     struct match match;
     match_init_catchall(&match);
-    for (size_t i = 0; i < ARRAY_SIZE(drop_tables); i++) {
-        ofg_flow_builder_drop(&b, drop_tables[i], OFG_PRIO_DEFAULT, &match);
+    for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+        ofg_flow_builder_drop(&b, defaults[i].table_id, OFG_PRIO_DEFAULT,
+                              &match, defaults[i].why);
     }
 
     ofg_flows_add_switch_source(&b);
@@ -228,6 +248,7 @@ ofg_flows_add_switch(const struct ofg_switch *sw,
     ofg_flows_add_switch_nd(&b);
     ofg_flows_add_switch_dest(&b);
     ofg_flows_add_switch_deliver(&b, sw, ports);
+    ofg_flows_add_switch_violation(&b);
     ofg_flow_builder_finish(&b, table, false);
 }
 
@@ -306,7 +327,8 @@ ofg_flows_add_classify(struct ofg_flow_builder *b,
     struct match match;
     match_init_catchall(&match);
     match_set_in_port(&match, port);
-    ofg_flow_builder_drop(b, OFG_TABLE_CLASSIFY, OFG_PRIO_PORT, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_CLASSIFY, OFG_PRIO_PORT, &match,
+                          OFG_VIOLATION_FORGED_SOURCE);
 
     match_set_dl_src(&match, c->mac);
     /* vlan_tci=0/0x1fff matches only frames without an 802.1Q header: a
@@ -488,7 +510,8 @@ ofg_flows_add_gateway_rules(struct ofg_flow_builder *b,
         struct in6_addr mask = ipv6_create_mask(net->subnet6.plen);
         match_set_ipv6_dst_masked(&match, &net->subnet6.addr, &mask);
     }
-    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                          OFG_VIOLATION_LATERAL);
 
     /* Priority 10: what passed the checks above is routed: to the gateway
      * too. */
@@ -520,6 +543,80 @@ ofg_flows_add_switch_source(struct ofg_flow_builder *b)
     match_set_ipv6_src(&match, &in6addr_any);
     ofg_flow_builder_goto(b, OFG_TABLE_SOURCE, OFG_PRIO_ARP, &match,
                           OFG_TABLE_GUARD);
+
+    /* Priority 1: what the container's own flows did not pass, by what it
+     * claimed to be; the table's default takes the other EtherTypes. */
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(ETH_TYPE_ARP));
+    ofg_flow_builder_drop(b, OFG_TABLE_SOURCE, OFG_PRIO_TRUSTED, &match,
+                          OFG_VIOLATION_ARP_SPOOF);
+    match_set_dl_type(&match, htons(ETH_TYPE_IP));
+    ofg_flow_builder_drop(b, OFG_TABLE_SOURCE, OFG_PRIO_TRUSTED, &match,
+                          OFG_VIOLATION_FORGED_SOURCE);
+    match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
+    ofg_flow_builder_drop(b, OFG_TABLE_SOURCE, OFG_PRIO_TRUSTED, &match,
+                          OFG_VIOLATION_FORGED_SOURCE);
+}
+
+/* Table 70: one counting flow per class of violation 'c' can commit from
+ * 'port'.  Without IPv6 a container's IPv6 frames are all forged sources,
+ * so neither neighbour discovery nor router classes apply. */
+static void
+ofg_flows_add_accounting(struct ofg_flow_builder *b,
+                         const struct ofg_container *c, ofp_port_t port)
+{
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    ofg_put_sample(&ofpacts);
+    bool ipv6 = ofg_container_has_ipv6(c);
+    for (int v = 0; v < OFG_N_VIOLATIONS; v++) {
+        if (!ofg_violation_is_container(v)
+            || (!ipv6 && (v == OFG_VIOLATION_ND_SPOOF
+                          || v == OFG_VIOLATION_ROGUE_RA))) {
+            continue;
+        }
+        struct match match;
+        match_init_catchall(&match);
+        match_set_in_port(&match, port);
+        match_set_reg(&match, OFG_VIOLATION_REG, v);
+        ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_ADDRESS, &match,
+                             &ofpacts);
+    }
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Tables 65 and 70, shared: a frame dropped by a container's port rule
+ * because it carried a VLAN tag is an encapsulation, not a forgery; frames
+ * from unknown ports are counted (and sampled) for the switch as a whole;
+ * whatever else reaches table 70 is dropped uncounted. */
+static void
+ofg_flows_add_switch_violation(struct ofg_flow_builder *b)
+{
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match match;
+
+    match_init_catchall(&match);
+    match_set_reg(&match, OFG_VIOLATION_REG, OFG_VIOLATION_FORGED_SOURCE);
+    match_set_dl_tci_masked(&match, htons(VLAN_CFI), htons(VLAN_CFI));
+    ofg_put_load_violation(&ofpacts, OFG_VIOLATION_ENCAP);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ACCOUNT;
+    ofg_flow_builder_add(b, OFG_TABLE_VIOLATION, OFG_PRIO_ADDRESS, &match,
+                         &ofpacts);
+    match_init_catchall(&match);
+    ofg_flow_builder_goto(b, OFG_TABLE_VIOLATION, OFG_PRIO_DEFAULT, &match,
+                          OFG_TABLE_ACCOUNT);
+
+    ofpbuf_clear(&ofpacts);
+    ofg_put_sample(&ofpacts);
+    match_set_reg(&match, OFG_VIOLATION_REG, OFG_VIOLATION_UNKNOWN_PORT);
+    ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_PORT, &match,
+                         &ofpacts);
+    ofpbuf_clear(&ofpacts);
+    match_init_catchall(&match);
+    ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_DEFAULT, &match,
+                         &ofpacts);
+    ofpbuf_uninit(&ofpacts);
 }
 
 /* Table 20: what no container may send, whatever its addresses.  These
@@ -546,13 +643,15 @@ ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
         match_set_dl_type(&match, htons(dhcp[i].dl_type));
         match_set_nw_proto(&match, IPPROTO_UDP);
         match_set_tp_dst(&match, htons(dhcp[i].client));
-        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match,
+                              OFG_VIOLATION_ROGUE_DHCP);
 
         match_init_catchall(&match);
         match_set_dl_type(&match, htons(dhcp[i].dl_type));
         match_set_nw_proto(&match, IPPROTO_UDP);
         match_set_tp_src(&match, htons(dhcp[i].server));
-        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match,
+                              OFG_VIOLATION_ROGUE_DHCP);
 
         /* A first fragment (or a whole datagram) whose UDP header the
          * switch could not read shows destination port 0: its real ports
@@ -570,7 +669,8 @@ ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
             match_set_nw_proto(&match, IPPROTO_UDP);
             match_set_nw_frag_masked(&match, not_later[k], FLOW_NW_FRAG_MASK);
             match_set_tp_dst(&match, htons(0));
-            ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+            ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match,
+                                  OFG_VIOLATION_ENCAP);
         }
     }
 
@@ -581,7 +681,9 @@ ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
     static const uint8_t types[] = { OFG_ICMP6_RA, OFG_ICMP6_REDIRECT, 0 };
     for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
         ofg_match_icmp6(&match, types[i]);
-        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+        ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match,
+                              (types[i] ? OFG_VIOLATION_ROGUE_RA
+                               : OFG_VIOLATION_ENCAP));
     }
 
     /* Priority 100: IPv6 whose extension header chain the switch could not
@@ -592,7 +694,8 @@ ofg_flows_add_switch_guards(struct ofg_flow_builder *b)
     match_init_catchall(&match);
     match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
     match_set_nw_proto(&match, 0);
-    ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_GUARD, OFG_PRIO_GUARD, &match,
+                          OFG_VIOLATION_ENCAP);
 
     /* Priority 50: ICMPv6 to the neighbour discovery checks; priority 0:
      * the rest to the destination checks. */
@@ -623,7 +726,8 @@ ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
     for (uint8_t type = OFG_ICMP6_NS; type <= OFG_ICMP6_NA; type++) {
         ofg_match_icmp6(&match, type);
         match_set_nd_target(&match, &in6addr_any);
-        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match);
+        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match,
+                              OFG_VIOLATION_ND_SPOOF);
     }
 
     /* Priority 50: solicitations without a source link-layer option, and
@@ -658,7 +762,10 @@ ofg_flows_add_switch_nd(struct ofg_flow_builder *b)
     };
     for (size_t i = 0; i < ARRAY_SIZE(nd); i++) {
         ofg_match_icmp6(&match, nd[i]);
-        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_PRIMARY, &match);
+        ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_PRIMARY, &match,
+                              (nd[i] == OFG_ICMP6_MLD_QUERY
+                               ? OFG_VIOLATION_ROGUE_RA
+                               : OFG_VIOLATION_ND_SPOOF));
     }
 
     /* Priority 10: other ICMPv6 (echo, errors) is ordinary traffic. */
@@ -695,7 +802,8 @@ ofg_flows_add_switch_nd_unspecified(struct ofg_flow_builder *b)
 
     ofg_match_icmp6_any(&match);
     match_set_ipv6_src(&match, &in6addr_any);
-    ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_ND, OFG_PRIO_GUARD, &match,
+                          OFG_VIOLATION_ND_SPOOF);
 }
 
 /* Table 40: destination rules every container shares.  Broadcast and
@@ -744,17 +852,14 @@ ofg_flows_add_switch_dest(struct ofg_flow_builder *b)
         }
         match_set_dl_type(&match, htons(ETH_TYPE_IP));
         match_set_nw_dst(&match, htonl(0xffffffff));
-        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
-                              allowed ? OFG_TABLE_DELIVER : 0);
+        ofg_flow_builder_multicast(b, prio, &match, allowed);
         match_set_nw_dst_masked(&match, htonl(0xe0000000),
                                 htonl(0xf0000000));
-        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
-                              allowed ? OFG_TABLE_DELIVER : 0);
+        ofg_flow_builder_multicast(b, prio, &match, allowed);
         match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
         mask = ipv6_create_mask(mc6.plen);
         match_set_ipv6_dst_masked(&match, &mc6.addr, &mask);
-        ofg_flow_builder_goto(b, OFG_TABLE_DEST, prio, &match,
-                              allowed ? OFG_TABLE_DELIVER : 0);
+        ofg_flow_builder_multicast(b, prio, &match, allowed);
     }
 
     /* Priority 100: link-local unicast reaches only neighbours; and any
@@ -764,10 +869,12 @@ ofg_flows_add_switch_dest(struct ofg_flow_builder *b)
     match_set_dl_type(&match, htons(ETH_TYPE_IPV6));
     mask = ipv6_create_mask(ll6.plen);
     match_set_ipv6_dst_masked(&match, &ll6.addr, &mask);
-    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                          OFG_VIOLATION_LATERAL);
     match_init_catchall(&match);
     match_set_dl_dst_masked(&match, eth_group, eth_group);
-    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match);
+    ofg_flow_builder_drop(b, OFG_TABLE_DEST, OFG_PRIO_GUARD, &match,
+                          OFG_VIOLATION_BROADCAST);
 }
 
 /* Table 60: trusted ports' frames, and containers' frames that passed the
@@ -940,8 +1047,7 @@ ofg_flow_builder_add(struct ofg_flow_builder *b, uint8_t table_id,
                                                         ofpacts);
 }
 
-/* Adds a flow whose only action is to go to 'next_table', or, if that is
- * 0 (a table no flow can go to), to drop. */
+/* Adds a flow whose only action is to go to 'next_table'. */
 static void
 ofg_flow_builder_goto(struct ofg_flow_builder *b, uint8_t table_id,
                       uint16_t priority, const struct match *match,
@@ -949,18 +1055,60 @@ ofg_flow_builder_goto(struct ofg_flow_builder *b, uint8_t table_id,
 {
     uint64_t stub[64 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    if (next_table) {
-        ofpact_put_GOTO_TABLE(&ofpacts)->table_id = next_table;
-    }
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = next_table;
     ofg_flow_builder_add(b, table_id, priority, match, &ofpacts);
     ofpbuf_uninit(&ofpacts);
 }
 
+/* Adds a flow that drops, by way of the violation tables: it notes 'why' in
+ * OFG_VIOLATION_REG, where the accounting flows find it. */
 static void
 ofg_flow_builder_drop(struct ofg_flow_builder *b, uint8_t table_id,
-                      uint16_t priority, const struct match *match)
+                      uint16_t priority, const struct match *match,
+                      enum ofg_violation why)
 {
-    ofg_flow_builder_goto(b, table_id, priority, match, 0);
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    ofg_put_load_violation(&ofpacts, why);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_VIOLATION;
+    ofg_flow_builder_add(b, table_id, priority, match, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Broadcast and multicast: to delivery if 'allowed', else dropped. */
+static void
+ofg_flow_builder_multicast(struct ofg_flow_builder *b, uint16_t priority,
+                           const struct match *match, bool allowed)
+{
+    if (allowed) {
+        ofg_flow_builder_goto(b, OFG_TABLE_DEST, priority, match,
+                              OFG_TABLE_DELIVER);
+    } else {
+        ofg_flow_builder_drop(b, OFG_TABLE_DEST, priority, match,
+                              OFG_VIOLATION_BROADCAST);
+    }
+}
+
+static void
+ofg_put_load_violation(struct ofpbuf *ofpacts, enum ofg_violation why)
+{
+    union mf_value value;
+    memset(&value, 0, sizeof value);
+    value.be32 = htonl(why);
+    ofpact_put_set_field(ofpacts, mf_from_id(MFF_REG0 + OFG_VIOLATION_REG),
+                         &value, NULL);
+}
+
+/* A copy of the frame to ofguard, rate-limited by the sampling meter. */
+static void
+ofg_put_sample(struct ofpbuf *ofpacts)
+{
+    struct ofpact_controller *oc = ofpact_put_CONTROLLER(ofpacts);
+    oc->max_len = OFG_SAMPLE_MAX_LEN;
+    oc->controller_id = 0;
+    oc->reason = OFPR_ACTION;
+    oc->meter_id = OFG_SAMPLE_METER_ID;
+    ofpact_finish_CONTROLLER(ofpacts, &oc);
 }
 
 /* Moves the builder's flows into 'table' and frees the builder.  With

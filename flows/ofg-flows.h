@@ -35,6 +35,9 @@
  *   table 40 OFG_TABLE_DEST:      where a container may send IP
  *                                 (gateway-only egress, multicast).
  *   table 60 OFG_TABLE_DELIVER:   where a checked frame goes.
+ *   table 65 OFG_TABLE_VIOLATION: a dropped frame's class of violation.
+ *   table 70 OFG_TABLE_ACCOUNT:   counting (and sampling) drops, per
+ *                                 container and class.
  *
  * The gaps between table numbers are kept for later stages (a connection
  * tracking stage before delivery, logging).  OpenFlow's goto_table only
@@ -63,7 +66,24 @@ enum ofg_table {
     OFG_TABLE_ND_TARGET = 31,
     OFG_TABLE_DEST = 40,
     OFG_TABLE_DELIVER = 60,
+    OFG_TABLE_VIOLATION = 65,
+    OFG_TABLE_ACCOUNT = 70,
 };
+
+/* Every drop rule notes its class of violation (flows/ofg-violation.h) in
+ * this register and goes to table 65, which refines the class where one
+ * rule covers several (a tagged frame from a container's port is not a
+ * forged source), then to table 70, which counts and drops: one flow per
+ * container and class it can commit, whose statistics are the violation
+ * counters, and which sends a copy of the frame to ofguard through meter
+ * OFG_SAMPLE_METER_ID, for the log.  The meter works in the datapath: a
+ * flood of forged frames costs the switch no more upcalls than the meter's
+ * rate, and the frames themselves are dropped as before. */
+#define OFG_VIOLATION_REG 8
+#define OFG_SAMPLE_METER_ID 1
+/* Bytes of each dropped frame sent to ofguard: enough for every header
+ * the log shows. */
+#define OFG_SAMPLE_MAX_LEN 160
 
 /* True if 'table_id' is one of the tables above.  ofguard owns them: any
  * flow in them that ofguard did not put there is removed. */
