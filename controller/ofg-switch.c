@@ -4,6 +4,7 @@
 
 #include <config.h>
 #include "controller/ofg-switch.h"
+#include "controller/ofg-violations.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +22,8 @@
 #include "openvswitch/ofp-connection.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-meter.h"
+#include "openvswitch/ofp-packet.h"
 #include "openvswitch/ofp-monitor.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-port.h"
@@ -163,6 +166,17 @@ struct ofg_sw {
     unsigned long long int n_tampered;
     unsigned long long int n_audits;
 
+    /* Violations: counters read from the accounting flows every
+     * 'stats_interval' ms, and samples of dropped frames, through a meter
+     * of 'sample_rate' frames per second. */
+    struct ofg_violations violations;
+    int stats_interval;
+    long long int stats_at;
+    bool stats_pending;
+    int sample_rate;
+    ovs_be32 meter_xid;         /* The meter mod in flight, or 0. */
+    bool meter_refused;
+
     struct hmap requests;       /* "struct ofg_request"s, by xid. */
 
     /* Errors and recovery. */
@@ -216,6 +230,11 @@ static void ofg_sw_start_over(struct ofg_sw *);
 static bool ofg_sw_is_writer(const struct ofg_sw *);
 static void ofg_sw_send_role_query(struct ofg_sw *);
 static void ofg_sw_start_sync(struct ofg_sw *);
+static void ofg_sw_send_meter(struct ofg_sw *, uint16_t command);
+static bool ofg_sw_recv_meter_error(struct ofg_sw *,
+                                    const struct ofp_header *);
+static void ofg_sw_recv_sample(struct ofg_sw *, const struct ofp_header *);
+static void ofg_sw_poll_violations(struct ofg_sw *);
 static void ofg_sw_process(struct ofg_sw *, struct ofpbuf *);
 static void ofg_sw_recv_port_status(struct ofg_sw *,
                                     const struct ofp_header *);
@@ -243,6 +262,7 @@ static ofg_reply_handler recv_monitor;
 static ofg_reply_handler recv_role_query;
 static ofg_reply_handler recv_role_set;
 static ofg_reply_handler recv_audit;
+static ofg_reply_handler recv_violation_stats;
 static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
 static ofg_reply_handler recv_checked;
@@ -269,6 +289,8 @@ static void ofg_sw_set_error(struct ofg_sw *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
 static const char *ofg_sw_name(const struct ofg_sw *);
 static void ofg_sw_port_map(const struct ofg_sw *, struct ofputil_port_map *);
+static void ofg_sw_port_name(const struct ofg_sw *, ofp_port_t, char *name,
+                             size_t size);
 static int ofg_pull_flow_stats(const struct ofp_header *,
                                void (*cb)(const struct ofputil_flow_stats *,
                                           void *aux),
@@ -314,6 +336,9 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
     ofg_flow_table_init(&sw->audit);
     sw->audit_interval = OFG_SW_AUDIT_INTERVAL * 1000;
     ofg_sw_schedule_audit(sw);
+    ofg_violations_init(&sw->violations);
+    sw->stats_interval = OFG_SW_VIOLATION_INTERVAL * 1000;
+    sw->sample_rate = OFG_SW_SAMPLE_RATE;
     hmap_init(&sw->requests);
     /* Our flow mods' xids have the high bit set, apart from those that
      * alloc_xid() hands out for other requests, so that an error can be
@@ -338,6 +363,7 @@ ofg_sw_destroy(struct ofg_sw *sw)
         ofg_flow_table_destroy(&sw->installed);
         ofg_sw_discard_deferred(sw);
         ofg_flow_table_destroy(&sw->audit);
+        ofg_violations_destroy(&sw->violations);
         free(sw->last_error);
         free(sw);
     }
@@ -369,6 +395,8 @@ ofg_sw_run(struct ofg_sw *sw)
         ofpbuf_delete(msg);
     }
 
+    ofg_violations_run(&sw->violations, time_msec());
+
     switch (sw->state) {
 #define OFG_SW_STATE(NAME, DESC) case S_##NAME: run_S_##NAME(sw); break;
         OFG_SW_STATES
@@ -381,10 +409,14 @@ ofg_sw_wait(struct ofg_sw *sw)
 {
     rconn_run_wait(sw->rconn);
     rconn_recv_wait(sw->rconn);
+    poll_timer_wait_until(ofg_violations_next_flush(&sw->violations));
     if (sw->state == S_BACKOFF) {
         poll_timer_wait_until(sw->resync_at);
     } else if (sw->state == S_IDLE) {
         poll_timer_wait_until(MIN(sw->audit_at, ofg_sw_updates_due(sw)));
+        if (ofg_sw_is_writer(sw) && sw->stats_interval) {
+            poll_timer_wait_until(sw->stats_at);
+        }
     }
     if ((sw->state == S_IDLE && ofg_desired_is_dirty(&sw->desired)
                 && !rconn_packet_counter_n_packets(sw->tx_counter))
@@ -427,6 +459,27 @@ ofg_sw_primary_refused(const struct ofg_sw *sw, uint64_t *switch_generation)
     }
     *switch_generation = sw->switch_generation;
     return true;
+}
+
+void
+ofg_sw_set_violation_options(struct ofg_sw *sw, int interval,
+                             int sample_rate)
+{
+    sw->stats_interval = interval * 1000;
+    sw->stats_at = time_msec() + sw->stats_interval;
+    sw->sample_rate = sample_rate;
+}
+
+const char *
+ofg_sw_get_name(const struct ofg_sw *sw)
+{
+    return ofg_sw_name(sw);
+}
+
+const struct ofg_violations *
+ofg_sw_violations(const struct ofg_sw *sw)
+{
+    return &sw->violations;
 }
 
 void
@@ -599,6 +652,10 @@ run_S_IDLE(struct ofg_sw *sw)
     if (time_msec() >= ofg_sw_updates_due(sw)) {
         ofg_sw_apply_updates(sw);
     }
+    if (sw->stats_interval && time_msec() >= sw->stats_at
+        && !sw->stats_pending) {
+        ofg_sw_poll_violations(sw);
+    }
     if (rconn_packet_counter_n_packets(sw->tx_counter)) {
         return;
     }
@@ -767,9 +824,12 @@ ofg_sw_process(struct ofg_sw *sw, struct ofpbuf *msg)
          * connection's request) is ignored. */
         break;
 
+    case OFPTYPE_PACKET_IN:
+        ofg_sw_recv_sample(sw, oh);
+        break;
+
     case OFPTYPE_HELLO:
     case OFPTYPE_ECHO_REPLY:
-    case OFPTYPE_PACKET_IN:
     case OFPTYPE_FLOW_REMOVED:
     default:
         /* Nothing to do: hello and echo replies are rconn's business, and
@@ -868,6 +928,9 @@ ofg_sw_recv_error(struct ofg_sw *sw, const struct ofp_header *oh)
         return;
     }
 
+    if (ofg_sw_recv_meter_error(sw, oh)) {
+        return;
+    }
     struct ofg_request *req = ofg_sw_find_request(sw, oh->xid);
     if (!req) {
         /* A late answer to an earlier connection's request, or a confused
@@ -1010,6 +1073,10 @@ ofg_sw_start_sync(struct ofg_sw *sw)
             .miss_send_len = OFP_DEFAULT_MISS_SEND_LEN,
         };
         ofg_sw_send(sw, ofputil_encode_set_config(&sc, OFG_OFP_VERSION));
+
+        /* Before any flow that uses it: a flow added before its meter
+         * would send every sample unmetered. */
+        ofg_sw_send_meter(sw, OFPMC13_ADD);
     }
     ofg_sw_request(sw, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
                                     OFG_OFP_VERSION, 0), recv_config);
@@ -1388,6 +1455,7 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
                       bool all)
 {
     struct svec refused = SVEC_EMPTY_INITIALIZER;
+    ofg_flows_set_sampling(!sw->meter_refused);
     if (all) {
         ofg_desired_compile(&sw->desired, sw->config, sw->sw_config,
                             &sw->ports, &refused);
@@ -1395,6 +1463,7 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
         ofg_desired_update(&sw->desired, old, sw->config, sw->sw_config,
                            &sw->ports, &refused);
     }
+    ofg_flows_set_sampling(true);
     for (size_t i = 0; i < refused.n; i++) {
         const struct ofg_container *c
             = ofg_config_find_container(sw->config, refused.names[i]);
@@ -1648,6 +1717,129 @@ same_operator_cookies(const struct ofg_switch *a, const struct ofg_switch *b)
                                        na * sizeof *a->operator_cookies));
 }
 
+/* Violations. */
+
+/* The meter that bounds the samples of dropped frames.  A meter mod has no
+ * reply: only an error says it failed, found by its xid. */
+static void
+ofg_sw_send_meter(struct ofg_sw *sw, uint16_t command)
+{
+    struct ofputil_meter_band band = {
+        .type = OFPMBT13_DROP,
+        .rate = sw->sample_rate,
+        .burst_size = sw->sample_rate,
+    };
+    struct ofputil_meter_mod mm = {
+        .command = command,
+        .meter = {
+            .meter_id = OFG_SAMPLE_METER_ID,
+            .flags = OFPMF13_PKTPS | OFPMF13_BURST,
+            .n_bands = 1,
+            .bands = &band,
+        },
+    };
+    struct ofpbuf *msg = ofputil_encode_meter_mod(OFG_OFP_VERSION, &mm);
+    sw->meter_xid = ((struct ofp_header *) msg->data)->xid;
+    ofg_sw_send(sw, msg);
+}
+
+/* An error about the meter: one that exists already (an earlier
+ * connection's) is modified to this rate; a switch without meters gets
+ * accounting flows that count but send no samples.  Returns false if 'oh'
+ * is about something else. */
+static bool
+ofg_sw_recv_meter_error(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    if (!sw->meter_xid || oh->xid != sw->meter_xid) {
+        return false;
+    }
+    sw->meter_xid = 0;
+    enum ofperr error = ofperr_decode_msg(oh, NULL);
+    if (error == OFPERR_OFPMMFC_METER_EXISTS) {
+        ofg_sw_send_meter(sw, OFPMC13_MODIFY);
+        return true;
+    }
+    sw->meter_refused = true;
+    ofg_sw_set_error(sw, "switch refused the sampling meter (%s): "
+                     "violations are counted but not logged",
+                     error ? ofperr_to_string(error) : "unknown error");
+    VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+    if (sw->state >= S_IDLE) {
+        ofg_sw_update_desired(sw, sw->config, true);
+    }
+    return true;
+}
+
+/* A sampled dropped frame: the flow that sent it names the container (by
+ * its cookie) and the class (in the register). */
+static void
+ofg_sw_recv_sample(struct ofg_sw *sw, const struct ofp_header *oh)
+{
+    struct ofputil_packet_in pin;
+    enum ofperr error = ofputil_decode_packet_in(oh, true, NULL, NULL, &pin,
+                                                 NULL, NULL, NULL);
+    if (error || pin.table_id != OFG_TABLE_ACCOUNT) {
+        VLOG_WARN_RL(&rl, "%s: ignoring a packet-in that is not a sample%s%s",
+                     ofg_sw_name(sw), error ? ": " : "",
+                     error ? ofperr_to_string(error) : "");
+        return;
+    }
+    enum ofg_violation class
+        = ((ntohll(pin.flow_metadata.flow.metadata) & OFG_MD_VIOLATION_MASK)
+           >> OFG_MD_VIOLATION_SHIFT);
+    ofp_port_t port = pin.flow_metadata.flow.in_port.ofp_port;
+    const char *container = ofg_desired_find_by_cookie(&sw->desired,
+                                                       ntohll(pin.cookie));
+    char port_name[OFP_MAX_PORT_NAME_LEN + 16];
+    ofg_sw_port_name(sw, port, port_name, sizeof port_name);
+    ofg_violations_log(&sw->violations, ofg_sw_name(sw), port_name,
+                       container, class, pin.packet, pin.packet_len,
+                       time_msec());
+}
+
+/* Reads the accounting flows' counters. */
+static void
+ofg_sw_poll_violations(struct ofg_sw *sw)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = OFG_TABLE_ACCOUNT,
+    };
+    match_init_catchall(&fsr.match);
+    ofg_sw_request(sw, ofputil_encode_flow_stats_request(&fsr, OFG_PROTOCOL),
+                   recv_violation_stats);
+    sw->stats_pending = true;
+    sw->stats_at = time_msec() + sw->stats_interval;
+}
+
+static void
+add_violation_stats(const struct ofputil_flow_stats *fs, void *sw_)
+{
+    struct ofg_sw *sw = sw_;
+    uint32_t class = ((ntohll(fs->match.flow.metadata) & OFG_MD_VIOLATION_MASK)
+                      >> OFG_MD_VIOLATION_SHIFT);
+    if (class && class < OFG_N_VIOLATIONS
+        && (ntohll(fs->cookie) & OFG_COOKIE_TAG_MASK) == OFG_COOKIE_TAG) {
+        ofg_violations_update(&sw->violations, ntohll(fs->cookie), class,
+                              fs->packet_count, time_wall_msec());
+    }
+}
+
+static bool
+recv_violation_stats(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
+                     const struct ofp_header *oh, enum ofptype type)
+{
+    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                  : ofg_pull_flow_stats(oh, add_violation_stats, sw));
+    if (retval || !(ofpmp_flags(oh) & OFPSF_REPLY_MORE)) {
+        /* Counters are best effort: a failed read waits for the next. */
+        sw->stats_pending = false;
+        return true;
+    }
+    return false;
+}
+
 /* Requests. */
 
 /* Sends 'msg' and registers 'handler' for its replies; returns the request,
@@ -1765,6 +1957,21 @@ static const char *
 ofg_sw_name(const struct ofg_sw *sw)
 {
     return sw->sw_config ? sw->sw_config->name : rconn_get_name(sw->rconn);
+}
+
+/* The name of 'port' on the switch, or its number. */
+static void
+ofg_sw_port_name(const struct ofg_sw *sw, ofp_port_t port, char *name,
+                 size_t size)
+{
+    struct simap_node *node;
+    SIMAP_FOR_EACH (node, &sw->ports) {
+        if (node->data == ofp_to_u16(port)) {
+            ovs_strlcpy(name, node->name, size);
+            return;
+        }
+    }
+    snprintf(name, size, "%"PRIu32, ofp_to_u16(port));
 }
 
 /* Initializes 'map' to the switch's ports, for formatting flows with port

@@ -63,6 +63,18 @@ void ofg_sw_set_role(struct ofg_sw *, enum ofg_sw_role, uint64_t generation);
 bool ofg_sw_primary_refused(const struct ofg_sw *,
                             uint64_t *switch_generation);
 
+/* Seconds between reads of the violation counters, and samples of dropped
+ * frames per second that a switch sends ofguard. */
+#define OFG_SW_VIOLATION_INTERVAL 5
+#define OFG_SW_SAMPLE_RATE 10
+
+/* Sets the seconds between counter reads (0: none) and the sample rate. */
+void ofg_sw_set_violation_options(struct ofg_sw *, int interval,
+                                  int sample_rate);
+
+/* The switch's violation counters (controller/ofg-violations.h). */
+const struct ofg_violations *ofg_sw_violations(const struct ofg_sw *);
+
 /* Sets the time between audits, in seconds (0: none). */
 void ofg_sw_set_audit_interval(struct ofg_sw *, int seconds);
 /* Asks for an audit as soon as the switch is idle. */
@@ -75,6 +87,9 @@ bool ofg_sw_is_alive(const struct ofg_sw *);
 /* Switches to 'new_config' (the old one must stay valid during the call).
  * Only the flows of containers that changed are recomputed and sent. */
 void ofg_sw_set_config(struct ofg_sw *, const struct ofg_config *new_config);
+
+/* The switch's name in the config, or its connection's. */
+const char *ofg_sw_get_name(const struct ofg_sw *);
 
 /* Appends one line describing the switch to 's'. */
 void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);

@@ -21,6 +21,7 @@
 #include "config/ofg-config.h"
 #include "controller/ofg-ha.h"
 #include "controller/ofg-switch.h"
+#include "controller/ofg-violations.h"
 #include "daemon.h"
 #include "fatal-signal.h"
 #include "flow.h"
@@ -105,12 +106,14 @@ static void accept_wait(void);
 static void run_switches(void);
 static void close_switches(void);
 static void run_ha(void);
+static const struct ofg_container *find_by_cookie(uint64_t cookie);
 static void add_switch(struct ofg_sw *);
 static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
 static unixctl_cb_func ofguard_reload;
 static unixctl_cb_func ofguard_status;
 static unixctl_cb_func ofguard_audit;
+static unixctl_cb_func ofguard_violations;
 static unixctl_cb_func ofguard_flows;
 
 /* Modes other than the daemon. */
@@ -123,6 +126,11 @@ static int probe_interval = OFG_SW_PROBE_INTERVAL;
 
 /* Seconds between audits of a switch's flows ("--audit-interval"). */
 static int audit_interval = OFG_SW_AUDIT_INTERVAL;
+
+/* Violation counters ("--violation-interval") and samples
+ * ("--sample-rate"). */
+static int violation_interval = OFG_SW_VIOLATION_INTERVAL;
+static int sample_rate = OFG_SW_SAMPLE_RATE;
 
 /* High availability ("--ha-lock"): NULL when this is the only instance.
  * 'role' and 'generation' are what every switch is told. */
@@ -266,6 +274,8 @@ start_unixctl(void)
     unixctl_command_register("reload", "", 0, 0, ofguard_reload, NULL);
     unixctl_command_register("status", "", 0, 0, ofguard_status, NULL);
     unixctl_command_register("audit", "", 0, 0, ofguard_audit, NULL);
+    unixctl_command_register("violations", "[CONTAINER]", 0, 1,
+                             ofguard_violations, NULL);
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
     return unixctl;
@@ -459,6 +469,7 @@ add_switch(struct ofg_sw *sw)
     }
     switches[n_switches++] = sw;
     ofg_sw_set_audit_interval(sw, audit_interval);
+    ofg_sw_set_violation_options(sw, violation_interval, sample_rate);
     ofg_sw_set_role(sw, role, generation);
 }
 
@@ -544,6 +555,59 @@ ofguard_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_chomp(&s, '\n');
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
+}
+
+static void
+put_wall_time(struct ds *s, const char *key, long long int msec)
+{
+    ds_put_format(s, " %s=", key);
+    ds_put_strftime_msec(s, "%Y-%m-%dT%H:%M:%S.###Z", msec, true);
+}
+
+/* One line per container, class and switch with a nonzero counter: the
+ * count, when it first and last grew. */
+static void
+ofguard_violations(struct unixctl_conn *conn, int argc, const char *argv[],
+                   void *aux OVS_UNUSED)
+{
+    const char *only = argc > 1 ? argv[1] : NULL;
+    if (only && !ofg_config_find_container(config, only)) {
+        unixctl_command_reply_error(conn, "no such container");
+        return;
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n_switches; i++) {
+        const struct ofg_violations *v = ofg_sw_violations(switches[i]);
+        const struct ofg_violation_counter *c;
+        HMAP_FOR_EACH (c, node, &v->counters) {
+            const struct ofg_container *ct = find_by_cookie(c->cookie);
+            if (only && (!ct || strcmp(ct->name, only))) {
+                continue;
+            }
+            ds_put_format(&s, "%s %s %"PRIu64" switch=%s",
+                          ct ? ct->name : "-", ofg_violation_name(c->class),
+                          ofg_violation_counter_total(c),
+                          ofg_sw_get_name(switches[i]));
+            put_wall_time(&s, "first", c->first_seen);
+            put_wall_time(&s, "last", c->last_grew);
+            ds_put_char(&s, '\n');
+        }
+    }
+    ds_chomp(&s, '\n');
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* The container whose flows carry 'cookie', or NULL. */
+static const struct ofg_container *
+find_by_cookie(uint64_t cookie)
+{
+    for (size_t i = 0; i < config->n_containers; i++) {
+        if (ofg_flows_container_cookie(&config->containers[i]) == cookie) {
+            return &config->containers[i];
+        }
+    }
+    return NULL;
 }
 
 /* Asks every switch for an audit now; "status" counts them as they end. */
@@ -744,6 +808,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_PROBE_INTERVAL,
         OPT_AUDIT_INTERVAL,
         OPT_HA_LOCK,
+        OPT_VIOLATION_INTERVAL,
+        OPT_SAMPLE_RATE,
         OPT_HA_LOCK_NAME,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
@@ -759,6 +825,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
         {"ha-lock", required_argument, NULL, OPT_HA_LOCK},
+        {"violation-interval", required_argument, NULL,
+         OPT_VIOLATION_INTERVAL},
+        {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -806,6 +875,22 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_HA_LOCK:
             ha_remote = optarg;
+            break;
+
+        case OPT_VIOLATION_INTERVAL:
+            if (!str_to_int(optarg, 10, &violation_interval)
+                || violation_interval < 0 || violation_interval > 3600) {
+                ovs_fatal(0, "--violation-interval=%s: expected 0 (never) "
+                          "or a number of seconds, at most 3600", optarg);
+            }
+            break;
+
+        case OPT_SAMPLE_RATE:
+            if (!str_to_int(optarg, 10, &sample_rate)
+                || sample_rate < 1 || sample_rate > 10000) {
+                ovs_fatal(0, "--sample-rate=%s: expected 1 to 10000 frames "
+                          "per second", optarg);
+            }
             break;
 
         case OPT_HA_LOCK_NAME:
@@ -905,6 +990,10 @@ usage(void)
            "  --audit-interval=SECS   read back each switch's flows every\n"
            "                          SECS to find changes by others\n"
            "                          (default %d, 0 = never)\n"
+           "  --violation-interval=SECS  read violation counters every\n"
+           "                          SECS (default %d, 0 = never)\n"
+           "  --sample-rate=N         dropped frames a switch sends to be\n"
+           "                          logged, per second (default %d)\n"
            "\nHigh availability (several instances, one writes):\n"
            "  --ha-lock=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
            "                          ovsdb-server whose lock picks the\n"
@@ -916,9 +1005,11 @@ usage(void)
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, audit, exit.  SIGHUP also reloads.\n",
+           "flows CONTAINER, violations [CONTAINER], audit, exit.  SIGHUP also\n"
+           "reloads.\n",
            program_name, program_name, program_name, program_name,
-           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL);
+           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
+           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();

@@ -126,6 +126,19 @@ ofg_desired_find(const struct ofg_desired *d, const char *container)
     return shash_find_data(&d->placed, container);
 }
 
+const char *
+ofg_desired_find_by_cookie(const struct ofg_desired *d, uint64_t cookie)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &d->placed) {
+        const struct ofg_placement *p = node->data;
+        if (p->cookie == cookie) {
+            return node->name;
+        }
+    }
+    return NULL;
+}
+
 size_t
 ofg_desired_n_containers(const struct ofg_desired *d)
 {

@@ -85,4 +85,10 @@ const struct ofg_placement *ofg_desired_find(const struct ofg_desired *,
                                              const char *container);
 size_t ofg_desired_n_containers(const struct ofg_desired *);
 
+/* The name of the container placed with full cookie 'cookie', or NULL.
+ * Linear in the containers placed: for sampled frames, which a meter
+ * bounds. */
+const char *ofg_desired_find_by_cookie(const struct ofg_desired *,
+                                       uint64_t cookie);
+
 #endif /* flows/ofg-desired.h */

@@ -115,6 +115,7 @@ static void ofg_flow_builder_multicast(struct ofg_flow_builder *,
                                        uint16_t priority,
                                        const struct match *, bool allowed);
 static void ofg_put_load_violation(struct ofpbuf *, enum ofg_violation);
+static void ofg_match_violation(struct match *, enum ofg_violation);
 static bool ofg_flow_builder_finish(struct ofg_flow_builder *,
                                     struct ofg_flow_table *, bool whole);
 static struct ofg_flow *ofg_flow_create_normalized(
@@ -578,7 +579,7 @@ ofg_flows_add_accounting(struct ofg_flow_builder *b,
         struct match match;
         match_init_catchall(&match);
         match_set_in_port(&match, port);
-        match_set_reg(&match, OFG_VIOLATION_REG, v);
+        ofg_match_violation(&match, v);
         ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_ADDRESS, &match,
                              &ofpacts);
     }
@@ -597,7 +598,7 @@ ofg_flows_add_switch_violation(struct ofg_flow_builder *b)
     struct match match;
 
     match_init_catchall(&match);
-    match_set_reg(&match, OFG_VIOLATION_REG, OFG_VIOLATION_FORGED_SOURCE);
+    ofg_match_violation(&match, OFG_VIOLATION_FORGED_SOURCE);
     match_set_dl_tci_masked(&match, htons(VLAN_CFI), htons(VLAN_CFI));
     ofg_put_load_violation(&ofpacts, OFG_VIOLATION_ENCAP);
     ofpact_put_GOTO_TABLE(&ofpacts)->table_id = OFG_TABLE_ACCOUNT;
@@ -609,7 +610,7 @@ ofg_flows_add_switch_violation(struct ofg_flow_builder *b)
 
     ofpbuf_clear(&ofpacts);
     ofg_put_sample(&ofpacts);
-    match_set_reg(&match, OFG_VIOLATION_REG, OFG_VIOLATION_UNKNOWN_PORT);
+    ofg_match_violation(&match, OFG_VIOLATION_UNKNOWN_PORT);
     ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_PORT, &match,
                          &ofpacts);
     ofpbuf_clear(&ofpacts);
@@ -1061,7 +1062,7 @@ ofg_flow_builder_goto(struct ofg_flow_builder *b, uint8_t table_id,
 }
 
 /* Adds a flow that drops, by way of the violation tables: it notes 'why' in
- * OFG_VIOLATION_REG, where the accounting flows find it. */
+ * the metadata, where the accounting flows find it. */
 static void
 ofg_flow_builder_drop(struct ofg_flow_builder *b, uint8_t table_id,
                       uint16_t priority, const struct match *match,
@@ -1092,17 +1093,34 @@ ofg_flow_builder_multicast(struct ofg_flow_builder *b, uint16_t priority,
 static void
 ofg_put_load_violation(struct ofpbuf *ofpacts, enum ofg_violation why)
 {
-    union mf_value value;
-    memset(&value, 0, sizeof value);
-    value.be32 = htonl(why);
-    ofpact_put_set_field(ofpacts, mf_from_id(MFF_REG0 + OFG_VIOLATION_REG),
-                         &value, NULL);
+    struct ofpact_metadata *wm = ofpact_put_WRITE_METADATA(ofpacts);
+    wm->metadata = htonll((uint64_t) why << OFG_MD_VIOLATION_SHIFT);
+    wm->mask = htonll(OFG_MD_VIOLATION_MASK);
+}
+
+static void
+ofg_match_violation(struct match *match, enum ofg_violation why)
+{
+    match_set_metadata_masked(match,
+                              htonll((uint64_t) why << OFG_MD_VIOLATION_SHIFT),
+                              htonll(OFG_MD_VIOLATION_MASK));
+}
+
+static bool sampling = true;
+
+void
+ofg_flows_set_sampling(bool on)
+{
+    sampling = on;
 }
 
 /* A copy of the frame to ofguard, rate-limited by the sampling meter. */
 static void
 ofg_put_sample(struct ofpbuf *ofpacts)
 {
+    if (!sampling) {
+        return;
+    }
     struct ofpact_controller *oc = ofpact_put_CONTROLLER(ofpacts);
     oc->max_len = OFG_SAMPLE_MAX_LEN;
     oc->controller_id = 0;

@@ -71,7 +71,7 @@ enum ofg_table {
 };
 
 /* Every drop rule notes its class of violation (flows/ofg-violation.h) in
- * this register and goes to table 65, which refines the class where one
+ * bits 51-54 of the metadata and goes to table 65, which refines the class where one
  * rule covers several (a tagged frame from a container's port is not a
  * forged source), then to table 70, which counts and drops: one flow per
  * container and class it can commit, whose statistics are the violation
@@ -79,7 +79,8 @@ enum ofg_table {
  * OFG_SAMPLE_METER_ID, for the log.  The meter works in the datapath: a
  * flood of forged frames costs the switch no more upcalls than the meter's
  * rate, and the frames themselves are dropped as before. */
-#define OFG_VIOLATION_REG 8
+#define OFG_MD_VIOLATION_SHIFT 51
+#define OFG_MD_VIOLATION_MASK (UINT64_C(0xf) << OFG_MD_VIOLATION_SHIFT)
 #define OFG_SAMPLE_METER_ID 1
 /* Bytes of each dropped frame sent to ofguard: enough for every header
  * the log shows. */
@@ -132,6 +133,12 @@ ofp_port_t ofg_flows_container_port(const struct ofg_container *,
  * (two containers on one port). */
 bool ofg_flows_add_container(const struct ofg_container *, ofp_port_t port,
                              struct ofg_flow_table *flows);
+
+/* Whether the accounting flows send samples to ofguard (through the meter
+ * OFG_SAMPLE_METER_ID).  Off for a switch that refused the meter: an
+ * unmetered copy of every dropped frame would let a flood of forged frames
+ * load the switch and ofguard. */
+void ofg_flows_set_sampling(bool);
 
 /* Adds the flows that the containers of 'network' share (gateway, subnet
  * and routed rules) to 'flows'.  A switch needs them while it has at

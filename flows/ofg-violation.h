@@ -7,7 +7,7 @@
 
 /* Classes of violation: what a dropped frame tried to do.  Every drop rule
  * of the pipeline names one; the class travels with the frame (in
- * OFG_VIOLATION_REG) to the accounting tables, where each container has a
+ * OFG_MD_VIOLATION_MASK of the metadata) to the accounting tables, where each container has a
  * counting flow per class (see flows/ofg-flows.h).  The names are the ones
  * the log, "violations" and the metrics use. */
 

@@ -438,7 +438,10 @@ ofg_sb_trace() {
     fi
     map=$(ofg_sb__odp_to_ofp)
     # Only bare numbers at parenthesis depth 0 are output ports; numbers
-    # inside set(...), ct(...), etc. are left alone.
+    # inside set(...), ct(...), etc. are left alone.  A copy of the frame to
+    # the controller (ofguard's metered sample of a dropped frame:
+    # "sample(...,userspace(...controller(...)))") is not a destination:
+    # it is left out, and a frame that goes nowhere else reads "drop".
     printf '%s\n' "$acts" | awk -v map="$map" '
         BEGIN {
             n = split(map, l, "\n")
@@ -446,7 +449,12 @@ ofg_sb_trace() {
         }
         function flush() {
             if (tok ~ /^[0-9]+$/ && (tok in m)) tok = m[tok]
-            out = out tok; tok = ""
+            if (tok ~ /^(sample\(.*)?userspace\(.*controller\(/) {
+                tok = ""
+                return
+            }
+            if (tok != "") out = out (out == "" ? "" : ",") tok
+            tok = ""
         }
         {
             out = ""; tok = ""; depth = 0
@@ -454,11 +462,11 @@ ofg_sb_trace() {
                 c = substr($0, i, 1)
                 if (c == "(") depth++
                 else if (c == ")") depth--
-                if (c == "," && depth == 0) { flush(); out = out c }
+                if (c == "," && depth == 0) flush()
                 else tok = tok c
             }
             flush()
-            print out
+            print (out == "" ? "drop" : out)
         }'
 }
 

@@ -26,7 +26,8 @@ LIB_OBJS = $(patsubst $(SRCDIR)/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 # ofguard's switch connection code and the session that plays a switch to
 # it (time passes for that code as the session says: see fuzz-session.c).
 SESSION_OBJS = $(OUT)/obj/tests/fuzz/fuzz-session.o \
-	$(OUT)/obj/tests/fuzz/fuzz-switch.o $(OUT)/obj/controller/ofg-switch.o
+	$(OUT)/obj/tests/fuzz/fuzz-switch.o $(OUT)/obj/controller/ofg-switch.o \
+	$(OUT)/obj/controller/ofg-violations.o
 SESSION_LDFLAGS = -Wl,--wrap=time_msec
 
 all: $(OUT)/fuzz-config $(OUT)/fuzz-openflow $(OUT)/gen-seeds
@@ -51,6 +52,7 @@ $(OUT)/obj/%.o: $(SRCDIR)/%.c
 	    -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(OUT)/obj/controller/ofg-switch.d \
+	$(OUT)/obj/controller/ofg-violations.d \
 	$(wildcard $(OUT)/obj/tests/fuzz/*.d)
 
 .PHONY: all
