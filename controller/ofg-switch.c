@@ -172,6 +172,8 @@ struct ofg_sw {
     uint32_t next_xid;
     uint32_t next_bundle_id;
     unsigned long long int n_rounds;
+    unsigned long long int n_flow_mods;     /* Sent in rounds' bundles. */
+    unsigned long long int n_errors;        /* Calls to ofg_sw_set_error(). */
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
@@ -506,6 +508,26 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     } else {
         ds_put_cstr(s, "none");
     }
+}
+
+void
+ofg_sw_get_stats(const struct ofg_sw *sw, struct ofg_sw_stats *stats)
+{
+    *stats = (struct ofg_sw_stats) {
+        .name = ofg_sw_name(sw),
+        .has_dpid = sw->has_dpid,
+        .dpid = sw->dpid,
+        .connected = rconn_is_connected(sw->rconn),
+        .synced = ofg_sw_is_synced(sw),
+        .role = sw->role,
+        .counters = {
+            .n_rounds = sw->n_rounds,
+            .n_flow_mods = sw->n_flow_mods,
+            .n_errors = sw->n_errors,
+            .n_tampered = sw->n_tampered,
+            .n_audits = sw->n_audits,
+        },
+    };
 }
 
 bool
@@ -1260,6 +1282,7 @@ ofg_sw_send_flow_mod(struct ofg_sw *sw, size_t index)
     };
     ofg_sw_send(sw, ofputil_encode_bundle_add(OFG_OFP_VERSION, &bam));
     ofpbuf_delete(fm_msg);
+    sw->n_flow_mods++;
 }
 
 static void
@@ -1759,6 +1782,8 @@ ofg_sw_set_error(struct ofg_sw *sw, const char *format, ...)
     free(sw->last_error);
     sw->last_error = xvasprintf(format, args);
     va_end(args);
+    /* Every error the switch sends or causes goes through here. */
+    sw->n_errors++;
 }
 
 static const char *

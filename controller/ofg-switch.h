@@ -82,6 +82,29 @@ void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);
 /* True if the switch is connected and has every desired flow. */
 bool ofg_sw_is_synced(const struct ofg_sw *);
 
+/* What a switch connection has done since it was created (a switch that
+ * reconnects to a listener is a new connection, counted from zero). */
+struct ofg_sw_counters {
+    unsigned long long int n_rounds;    /* Update rounds started. */
+    unsigned long long int n_flow_mods; /* Flow mods sent in rounds. */
+    unsigned long long int n_errors;    /* Errors, refusals, bad replies. */
+    unsigned long long int n_tampered;  /* Changes by others repaired. */
+    unsigned long long int n_audits;    /* Audits done. */
+};
+
+/* A switch's state and counters, for metrics. */
+struct ofg_sw_stats {
+    const char *name;           /* Valid until the switch next runs. */
+    bool has_dpid;
+    uint64_t dpid;
+    bool connected;
+    bool synced;                /* As ofg_sw_is_synced(). */
+    enum ofg_sw_role role;      /* The role ofguard asked for. */
+    struct ofg_sw_counters counters;
+};
+
+void ofg_sw_get_stats(const struct ofg_sw *, struct ofg_sw_stats *);
+
 /* Asks the switch for the flows carrying 'cookie' (a full cookie).  When the
  * answer arrives, or the connection drops, calls 'cb' with the flows
  * formatted as "ovs-ofctl dump-flows" would, or with an error message, and
