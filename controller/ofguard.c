@@ -12,14 +12,17 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
 #include "controller/ofg-ha.h"
+#include "controller/ofg-metrics.h"
 #include "controller/ofg-switch.h"
 #include "daemon.h"
 #include "fatal-signal.h"
@@ -35,6 +38,7 @@
 #include "openvswitch/vlog.h"
 #include "signals.h"
 #include "simap.h"
+#include "socket-util.h"
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
@@ -48,11 +52,30 @@ VLOG_DEFINE_THIS_MODULE(ofguard);
 static struct ofg_config *config;
 static char *config_file;
 
+/* Reloads, for metrics.  'config_time' is when the configuration in force
+ * was read (wall clock, ms). */
+static unsigned long long int n_reloads, n_reload_failures;
+static bool last_reload_ok = true;
+static long long int config_time;
+static long long int start_time;
+
 /* Listeners and switches. */
 static struct pvconn **listeners;
 static size_t n_listeners;
 static struct ofg_sw **switches;
 static size_t n_switches, allocated_switches;
+
+/* The counters of switch connections that have closed, so that the totals
+ * in the metrics never go down. */
+static struct ofg_sw_counters closed_counters;
+
+/* "--metrics-file": rewritten every 'metrics_interval' seconds and after
+ * each reload, at 'metrics_file_at' (monotonic ms). */
+#define OFG_METRICS_INTERVAL 10
+static char *metrics_file;
+static int metrics_interval = OFG_METRICS_INTERVAL;
+static long long int metrics_file_at;
+static struct vlog_rate_limit metrics_rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
 /* File descriptors that switch connections leave free (at most half of the
  * limit): ofguard's own files (log, pidfile, control socket, pipes: about
@@ -112,6 +135,12 @@ static unixctl_cb_func ofguard_reload;
 static unixctl_cb_func ofguard_status;
 static unixctl_cb_func ofguard_audit;
 static unixctl_cb_func ofguard_flows;
+static unixctl_cb_func ofguard_metrics;
+static void format_metrics(struct ds *);
+static void run_metrics_file(void);
+static void metrics_file_wait(void);
+static int write_file_atomically(const char *file_name, const char *data,
+                                 size_t size);
 
 /* Modes other than the daemon. */
 static enum { MODE_DAEMON, MODE_CHECK, MODE_COMPILE } mode = MODE_DAEMON;
@@ -187,6 +216,7 @@ daemon_main(const char *file, const struct svec *listens,
         free(error);
         ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
     }
+    start_time = config_time = time_wall_msec();
 
     install_signal_handlers();
     raise_fd_limit();
@@ -213,6 +243,7 @@ daemon_main(const char *file, const struct svec *listens,
         if (exiting) {
             break;
         }
+        run_metrics_file();
 
         accept_wait();
         for (size_t i = 0; i < n_switches; i++) {
@@ -223,6 +254,7 @@ daemon_main(const char *file, const struct svec *listens,
         }
         latch_wait(&reload_latch);
         unixctl_server_wait(unixctl);
+        metrics_file_wait();
         poll_block();
     }
 
@@ -233,6 +265,7 @@ daemon_main(const char *file, const struct svec *listens,
     unixctl_server_destroy(unixctl);
     ofg_config_destroy(config);
     free(config_file);
+    free(metrics_file);
     latch_destroy(&reload_latch);
 }
 
@@ -268,6 +301,7 @@ start_unixctl(void)
     unixctl_command_register("audit", "", 0, 0, ofguard_audit, NULL);
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
+    unixctl_command_register("metrics", "", 0, 0, ofguard_metrics, NULL);
     return unixctl;
 }
 
@@ -400,6 +434,9 @@ run_switches(void)
     for (size_t i = 0; i < n_switches; ) {
         ofg_sw_run(switches[i]);
         if (!ofg_sw_is_alive(switches[i])) {
+            struct ofg_sw_stats stats;
+            ofg_sw_get_stats(switches[i], &stats);
+            ofg_metrics_add_counters(&closed_counters, &stats.counters);
             ofg_sw_destroy(switches[i]);
             switches[i] = switches[--n_switches];
         } else {
@@ -467,13 +504,21 @@ add_switch(struct ofg_sw *sw)
 static char *
 reload(void)
 {
+    /* Whatever the outcome, the metrics file shows it at once. */
+    metrics_file_at = 0;
+
     struct ofg_config *new_config;
     char *error = ofg_config_read(config_file, &new_config);
     if (error) {
         VLOG_ERR("%s: reload refused, keeping the running policy:\n%s",
                  config_file, error);
+        n_reload_failures++;
+        last_reload_ok = false;
         return error;
     }
+    n_reloads++;
+    last_reload_ok = true;
+    config_time = time_wall_msec();
 
     for (size_t i = 0; i < n_switches; i++) {
         ofg_sw_set_config(switches[i], new_config);
@@ -623,6 +668,110 @@ ofguard_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+static void
+ofguard_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_metrics(&s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Appends the metrics, in Prometheus' text format, to 's'. */
+static void
+format_metrics(struct ds *s)
+{
+    struct ofg_metrics m = {
+        .version = OFGUARD_VERSION,
+        .ovs_version = VERSION,
+        .start_time = start_time,
+        .config_file = config_file,
+        .config_sha256 = config->sha256,
+        .n_containers = config->n_containers,
+        .n_networks = config->n_networks,
+        .n_config_switches = config->n_switches,
+        .n_reloads = n_reloads,
+        .n_reload_failures = n_reload_failures,
+        .last_reload_ok = last_reload_ok,
+        .config_time = config_time,
+        .n_switches = n_switches,
+        .totals = closed_counters,
+        /* No violations are counted yet. */
+        .violations = NULL,
+        .n_violations = 0,
+    };
+    struct ofg_sw_stats *stats = xmalloc(MAX(n_switches, 1) * sizeof *stats);
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_get_stats(switches[i], &stats[i]);
+        ofg_metrics_add_counters(&m.totals, &stats[i].counters);
+    }
+    m.switches = stats;
+    ofg_metrics_format(&m, s);
+    free(stats);
+}
+
+/* Rewrites the metrics file when it is due. */
+static void
+run_metrics_file(void)
+{
+    if (!metrics_file || time_msec() < metrics_file_at) {
+        return;
+    }
+    metrics_file_at = time_msec() + metrics_interval * 1000LL;
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_metrics(&s);
+    int error = write_file_atomically(metrics_file, s.string, s.length);
+    if (error) {
+        VLOG_WARN_RL(&metrics_rl, "%s: cannot write the metrics (%s), "
+                     "trying again in %d s", metrics_file,
+                     ovs_strerror(error), metrics_interval);
+    }
+    ds_destroy(&s);
+}
+
+static void
+metrics_file_wait(void)
+{
+    if (metrics_file) {
+        poll_timer_wait_until(metrics_file_at);
+    }
+}
+
+/* Replaces 'file_name' by the 'size' bytes at 'data' so that a reader (node
+ * exporter, at any moment) sees either the old contents or the new, never
+ * a part: they go to FILE_NAME.tmp in the same directory (the textfile
+ * collector reads only "*.prom"), on disk before a rename() puts them in
+ * place.  Returns 0 or an errno value. */
+static int
+write_file_atomically(const char *file_name, const char *data, size_t size)
+{
+    char *tmp_name = xasprintf("%s.tmp", file_name);
+    int error = 0;
+    int fd = open(tmp_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = errno;
+    } else {
+        size_t written;
+        error = write_fully(fd, data, size, &written);
+        if (!error && fsync(fd)) {
+            error = errno;
+        }
+        if (close(fd) && !error) {
+            error = errno;
+        }
+        if (!error && rename(tmp_name, file_name)) {
+            error = errno;
+        }
+        if (error) {
+            unlink(tmp_name);
+        }
+    }
+    free(tmp_name);
+    return error;
+}
+
 static int
 check_main(const char *file)
 {
@@ -745,6 +894,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_AUDIT_INTERVAL,
         OPT_HA_LOCK,
         OPT_HA_LOCK_NAME,
+        OPT_METRICS_FILE,
+        OPT_METRICS_INTERVAL,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -760,6 +911,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
         {"ha-lock", required_argument, NULL, OPT_HA_LOCK},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
+        {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
+        {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -823,6 +976,23 @@ parse_options(int argc, char *argv[], struct svec *listens,
                 || audit_interval < 0 || audit_interval > 86400) {
                 ovs_fatal(0, "--audit-interval=%s: expected 0 (never) or a "
                           "number of seconds, at most 86400", optarg);
+            }
+            break;
+
+        case OPT_METRICS_FILE:
+            /* Absolute: --detach changes the working directory. */
+            free(metrics_file);
+            metrics_file = abs_file_name(NULL, optarg);
+            if (!metrics_file) {
+                ovs_fatal(errno, "--metrics-file=%s", optarg);
+            }
+            break;
+
+        case OPT_METRICS_INTERVAL:
+            if (!str_to_int(optarg, 10, &metrics_interval)
+                || metrics_interval < 1 || metrics_interval > 86400) {
+                ovs_fatal(0, "--metrics-interval=%s: expected a number of "
+                          "seconds, from 1 to 86400", optarg);
             }
             break;
 
@@ -910,15 +1080,21 @@ usage(void)
            "                          ovsdb-server whose lock picks the\n"
            "                          primary (Open_vSwitch schema)\n"
            "  --ha-lock-name=NAME     the lock's name (default ofguard)\n"
+           "\nMetrics (Prometheus text format, also ovs-appctl metrics):\n"
+           "  --metrics-file=PATH     rewrite PATH atomically, e.g. for\n"
+           "                          node_exporter's textfile collector\n"
+           "  --metrics-interval=SECS every SECS (default %d) and after\n"
+           "                          each reload\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, audit, exit.  SIGHUP also reloads.\n",
+           "flows CONTAINER, audit, metrics, exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
-           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL);
+           OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
+           OFG_METRICS_INTERVAL);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();
