@@ -30,7 +30,8 @@ packages="autoconf automake libtool pkg-config make gcc
           libjansson-dev libssl-dev
           openvswitch-switch openvswitch-common openvswitch-source
           python3 python3-scapy iproute2 ethtool tcpdump procps
-          iputils-ping dsniff arping tcpreplay dnsmasq-base busybox"
+          iputils-ping dsniff arping tcpreplay dnsmasq-base busybox
+          python3-prometheus-client"
 # clang (with libFuzzer) only for the fuzz targets, which a normal build
 # does not need.
 if test $fuzz = yes; then
@@ -76,5 +77,6 @@ if test ! -f Makefile || test configure -nt Makefile \
     make clean >&2
 fi
 make -j"$(nproc)" >&2
-make -j"$(nproc)" check_PROGRAMS="tests/test-config tests/test-flows" \
-    tests/test-config tests/test-flows >&2
+make -j"$(nproc)" \
+    check_PROGRAMS="tests/test-config tests/test-flows tests/test-metrics" \
+    tests/test-config tests/test-flows tests/test-metrics >&2
