@@ -82,6 +82,16 @@ void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);
 /* True if the switch is connected and has every desired flow. */
 bool ofg_sw_is_synced(const struct ofg_sw *);
 
+/* For the picture of the boundaries: the switch's name in the config (or
+ * the connection's, while it is not known there), whether it is connected,
+ * its role as "status" shows it, and whether the container named
+ * 'container' has its port there (and so its flows). */
+const char *ofg_sw_get_name(const struct ofg_sw *);
+bool ofg_sw_is_configured(const struct ofg_sw *);
+bool ofg_sw_is_connected(const struct ofg_sw *);
+const char *ofg_sw_role_name(const struct ofg_sw *);
+bool ofg_sw_has_container(const struct ofg_sw *, const char *container);
+
 /* Asks the switch for the flows carrying 'cookie' (a full cookie).  When the
  * answer arrives, or the connection drops, calls 'cb' with the flows
  * formatted as "ovs-ofctl dump-flows" would, or with an error message, and
