@@ -4,8 +4,11 @@
 # build-ovs.sh), autoreconf, configure and make.  Safe to run again: each
 # step is skipped when its result is already there.
 #
-# Usage: build-aux/setup.sh [--fuzz] [--packages-only] [CONFIGURE-OPTION]...
+# Usage: build-aux/setup.sh [--fuzz] [--graph] [--packages-only]
+#                           [CONFIGURE-OPTION]...
 #   --fuzz           also installs clang, for the fuzz targets (tests/fuzz/)
+#   --graph          also installs chromium, which tests/graph.test renders
+#                    the picture of the boundaries with
 #   --packages-only  installs the Debian packages and stops there
 
 set -e
@@ -14,10 +17,12 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
 
 fuzz=no
+graph=no
 packages_only=no
 while test $# -gt 0; do
     case $1 in
         --fuzz) fuzz=yes; shift ;;
+        --graph) graph=yes; shift ;;
         --packages-only) packages_only=yes; shift ;;
         *) break ;;
     esac
@@ -36,6 +41,10 @@ packages="autoconf automake libtool pkg-config make gcc
 # does not need.
 if test $fuzz = yes; then
     packages="$packages clang"
+fi
+# chromium (headless) only for the test of "ofguard --graph"'s page.
+if test $graph = yes; then
+    packages="$packages chromium"
 fi
 missing=
 for p in $packages; do

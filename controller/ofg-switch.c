@@ -472,6 +472,39 @@ ofg_sw_is_synced(const struct ofg_sw *sw)
             && ofg_sw_is_writer(sw) && !ofg_desired_is_dirty(&sw->desired));
 }
 
+const char *
+ofg_sw_get_name(const struct ofg_sw *sw)
+{
+    return ofg_sw_name(sw);
+}
+
+bool
+ofg_sw_is_configured(const struct ofg_sw *sw)
+{
+    return sw->sw_config != NULL;
+}
+
+bool
+ofg_sw_is_connected(const struct ofg_sw *sw)
+{
+    return rconn_is_connected(sw->rconn);
+}
+
+const char *
+ofg_sw_role_name(const struct ofg_sw *sw)
+{
+    return (sw->role == OFG_SW_EQUAL ? "equal"
+            : sw->role == OFG_SW_SECONDARY ? "secondary"
+            : sw->role_refused ? "refused" : "primary");
+}
+
+bool
+ofg_sw_has_container(const struct ofg_sw *sw, const char *container)
+{
+    return (rconn_is_connected(sw->rconn)
+            && ofg_desired_find(&sw->desired, container) != NULL);
+}
+
 void
 ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
 {
@@ -487,9 +520,7 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
                   " tampered=%llu audits=%llu last_error=",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
-                  (sw->role == OFG_SW_EQUAL ? "equal"
-                   : sw->role == OFG_SW_SECONDARY ? "secondary"
-                   : sw->role_refused ? "refused" : "primary"),
+                  ofg_sw_role_name(sw),
                   ofg_sw_state_name(sw->state),
                   (!ofg_sw_is_writer(sw) ? "standby"
                    : ofg_sw_is_synced(sw) ? "yes" : "no"),

@@ -104,6 +104,15 @@ struct ofg_sw_stats {
 };
 
 void ofg_sw_get_stats(const struct ofg_sw *, struct ofg_sw_stats *);
+/* For the picture of the boundaries: the switch's name in the config (or
+ * the connection's, while it is not known there), whether it is connected,
+ * its role as "status" shows it, and whether the container named
+ * 'container' has its port there (and so its flows). */
+const char *ofg_sw_get_name(const struct ofg_sw *);
+bool ofg_sw_is_configured(const struct ofg_sw *);
+bool ofg_sw_is_connected(const struct ofg_sw *);
+const char *ofg_sw_role_name(const struct ofg_sw *);
+bool ofg_sw_has_container(const struct ofg_sw *, const char *container);
 
 /* Asks the switch for the flows carrying 'cookie' (a full cookie).  When the
  * answer arrives, or the connection drops, calls 'cb' with the flows

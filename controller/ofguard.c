@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
+#include "controller/ofg-graph.h"
 #include "controller/ofg-ha.h"
 #include "controller/ofg-metrics.h"
 #include "controller/ofg-switch.h"
@@ -112,6 +113,7 @@ static const char *parse_connect(const char *);
 static int parse_probe_interval(const char *);
 static void usage(void) OVS_NO_RETURN;
 static int check_main(const char *file);
+static int graph_main(const char *file);
 static int compile_main(const char *file, const char *switch_name,
                         int argc, char *argv[]);
 static char *reload(void) OVS_WARN_UNUSED_RESULT;
@@ -141,9 +143,12 @@ static void run_metrics_file(void);
 static void metrics_file_wait(void);
 static int write_file_atomically(const char *file_name, const char *data,
                                  size_t size);
+static unixctl_cb_func ofguard_graph;
 
 /* Modes other than the daemon. */
-static enum { MODE_DAEMON, MODE_CHECK, MODE_COMPILE } mode = MODE_DAEMON;
+static enum {
+    MODE_DAEMON, MODE_CHECK, MODE_COMPILE, MODE_GRAPH
+} mode = MODE_DAEMON;
 static const char *compile_switch;
 static const char *unixctl_path;
 
@@ -181,6 +186,12 @@ main(int argc, char *argv[])
                       "(use --help for help)");
         }
         return check_main(argv[0]);
+    } else if (mode == MODE_GRAPH) {
+        if (argc != 1) {
+            ovs_fatal(0, "--graph takes exactly one config file "
+                      "(use --help for help)");
+        }
+        return graph_main(argv[0]);
     } else if (mode == MODE_COMPILE) {
         if (argc < 1) {
             ovs_fatal(0, "--compile needs a config file "
@@ -302,6 +313,7 @@ start_unixctl(void)
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
     unixctl_command_register("metrics", "", 0, 0, ofguard_metrics, NULL);
+    unixctl_command_register("graph", "", 0, 0, ofguard_graph, NULL);
     return unixctl;
 }
 
@@ -772,6 +784,49 @@ write_file_atomically(const char *file_name, const char *data, size_t size)
     return error;
 }
 
+/* The page of the picture of the boundaries, drawn with what the switches
+ * say now: which are connected, and on which each container's port is. */
+static void
+ofguard_graph(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ofg_graph_live live = {
+        .now = time_wall_msec(),
+        .switches = xcalloc(n_switches, sizeof *live.switches),
+        .n_switches = n_switches,
+        .containers = xcalloc(config->n_containers, sizeof *live.containers),
+        .n_containers = config->n_containers,
+    };
+    for (size_t i = 0; i < n_switches; i++) {
+        const struct ofg_sw *sw = switches[i];
+        live.switches[i] = (struct ofg_graph_switch) {
+            .name = ofg_sw_get_name(sw),
+            .configured = ofg_sw_is_configured(sw),
+            .connected = ofg_sw_is_connected(sw),
+            .synced = ofg_sw_is_synced(sw),
+            .role = ofg_sw_role_name(sw),
+        };
+    }
+    /* The violation counts stay 0 until ofguard counts violations. */
+    for (size_t i = 0; i < config->n_containers; i++) {
+        struct ofg_graph_container *lc = &live.containers[i];
+        lc->name = config->containers[i].name;
+        for (size_t j = 0; j < n_switches && !lc->port_present; j++) {
+            if (ofg_sw_has_container(switches[j], lc->name)) {
+                lc->switch_name = ofg_sw_get_name(switches[j]);
+                lc->port_present = true;
+            }
+        }
+    }
+
+    struct ds page = DS_EMPTY_INITIALIZER;
+    ofg_graph_write(config, &live, &page);
+    unixctl_command_reply(conn, ds_cstr(&page));
+    ds_destroy(&page);
+    free(live.switches);
+    free(live.containers);
+}
+
 static int
 check_main(const char *file)
 {
@@ -786,6 +841,29 @@ check_main(const char *file)
            " containers\n", file, cfg->n_networks, cfg->n_switches,
            cfg->n_containers);
     ofg_config_destroy(cfg);
+    return 0;
+}
+
+/* Prints the picture of the boundaries that 'file' draws, as an HTML page,
+ * without live state. */
+static int
+graph_main(const char *file)
+{
+    struct ofg_config *cfg;
+    char *error = ofg_config_read(file, &cfg);
+    if (error) {
+        fputs(error, stderr);
+        free(error);
+        return 1;
+    }
+    struct ds page = DS_EMPTY_INITIALIZER;
+    ofg_graph_write(cfg, NULL, &page);
+    fputs(ds_cstr(&page), stdout);
+    ds_destroy(&page);
+    ofg_config_destroy(cfg);
+    if (fflush(stdout) || ferror(stdout)) {
+        ovs_fatal(errno, "writing the page failed");
+    }
     return 0;
 }
 
@@ -888,6 +966,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_CONNECT,
         OPT_CHECK,
         OPT_COMPILE,
+        OPT_GRAPH,
         OPT_SWITCH,
         OPT_UNIXCTL,
         OPT_PROBE_INTERVAL,
@@ -905,6 +984,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"connect", required_argument, NULL, OPT_CONNECT},
         {"check", no_argument, NULL, OPT_CHECK},
         {"compile", no_argument, NULL, OPT_COMPILE},
+        {"graph", no_argument, NULL, OPT_GRAPH},
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
@@ -943,6 +1023,10 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_COMPILE:
             mode = MODE_COMPILE;
+            break;
+
+        case OPT_GRAPH:
+            mode = MODE_GRAPH;
             break;
 
         case OPT_SWITCH:
@@ -1065,6 +1149,7 @@ usage(void)
            "       %s --check CONFIG.json\n"
            "       %s --compile [--switch=NAME] CONFIG.json "
            "[PORT=NUMBER]...\n"
+           "       %s --graph CONFIG.json > boundaries.html\n"
            "\nSwitch connections (repeatable; default --listen=ptcp:6653):\n"
            "  --listen=ptcp:[PORT][:IP] | pssl:[PORT][:IP] | punix:FILE\n"
            "                          accept switches (set-controller)\n"
@@ -1090,9 +1175,12 @@ usage(void)
            "  --compile               print the flows CONFIG wants, in\n"
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
+           "  --graph                 print a picture of the boundaries\n"
+           "                          CONFIG draws: one HTML page\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, audit, metrics, exit.  SIGHUP also reloads.\n",
+           "flows CONTAINER, graph, audit, metrics, exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
+           program_name,
            OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
            OFG_METRICS_INTERVAL);
     stream_usage("switch", true, true, false);
