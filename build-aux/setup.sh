@@ -4,8 +4,11 @@
 # build-ovs.sh), autoreconf, configure and make.  Safe to run again: each
 # step is skipped when its result is already there.
 #
-# Usage: build-aux/setup.sh [--fuzz] [--packages-only] [CONFIGURE-OPTION]...
+# Usage: build-aux/setup.sh [--fuzz] [--graph] [--packages-only]
+#                           [CONFIGURE-OPTION]...
 #   --fuzz           also installs clang, for the fuzz targets (tests/fuzz/)
+#   --graph          also installs chromium, which tests/graph.test renders
+#                    the picture of the boundaries with
 #   --packages-only  installs the Debian packages and stops there
 
 set -e
@@ -14,10 +17,12 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
 
 fuzz=no
+graph=no
 packages_only=no
 while test $# -gt 0; do
     case $1 in
         --fuzz) fuzz=yes; shift ;;
+        --graph) graph=yes; shift ;;
         --packages-only) packages_only=yes; shift ;;
         *) break ;;
     esac
@@ -30,11 +35,16 @@ packages="autoconf automake libtool pkg-config make gcc
           libjansson-dev libssl-dev
           openvswitch-switch openvswitch-common openvswitch-source
           python3 python3-scapy iproute2 ethtool tcpdump procps
-          iputils-ping dsniff arping tcpreplay dnsmasq-base busybox"
+          iputils-ping dsniff arping tcpreplay dnsmasq-base busybox
+          python3-prometheus-client"
 # clang (with libFuzzer) only for the fuzz targets, which a normal build
 # does not need.
 if test $fuzz = yes; then
     packages="$packages clang"
+fi
+# chromium (headless) only for the test of "ofguard --graph"'s page.
+if test $graph = yes; then
+    packages="$packages chromium"
 fi
 missing=
 for p in $packages; do
@@ -76,5 +86,6 @@ if test ! -f Makefile || test configure -nt Makefile \
     make clean >&2
 fi
 make -j"$(nproc)" >&2
-make -j"$(nproc)" check_PROGRAMS="tests/test-config tests/test-flows" \
-    tests/test-config tests/test-flows >&2
+make -j"$(nproc)" \
+    check_PROGRAMS="tests/test-config tests/test-flows tests/test-metrics" \
+    tests/test-config tests/test-flows tests/test-metrics >&2

@@ -14,6 +14,7 @@
  * includes "openvswitch/json.h", whose functions have the same names; keep
  * it that way. */
 #include <jansson.h>
+#include <openssl/sha.h>
 
 #include "config/ofg-config-check.h"
 #include "config/ofg-config-ctx.h"
@@ -26,6 +27,7 @@
 
 static char *parse_text(const char *file_name, const char *text, size_t len,
                         struct ofg_config **configp);
+static void put_sha256(const char *text, size_t len, char hex[64 + 1]);
 static void validate(struct ofg_ctx *, json_t *root, struct ofg_config *);
 static struct ofg_net_meta *validate_networks(struct ofg_ctx *, json_t *,
                                               struct ofg_config *);
@@ -283,10 +285,23 @@ parse_text(const char *file_name, const char *text, size_t len,
         ofg_config_destroy(config);
         error = ofg_ctx_steal_errors(&ctx);
     } else {
+        put_sha256(text, len, config->sha256);
         *configp = config;
     }
     ofg_ctx_destroy(&ctx);
     return error;
+}
+
+/* Stores the SHA-256 of the 'len' bytes at 'text' in 'hex', as 64 lowercase
+ * hex digits and a null. */
+static void
+put_sha256(const char *text, size_t len, char hex[64 + 1])
+{
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *) text, len, digest);
+    for (size_t i = 0; i < sizeof digest; i++) {
+        snprintf(&hex[2 * i], 3, "%02x", digest[i]);
+    }
 }
 
 /* Validates the whole configuration 'root' into 'config': each section's

@@ -110,6 +110,10 @@ struct ofg_container {
 struct ofg_config {
     char *file_name;
 
+    /* SHA-256 of the text parsed (the file's bytes), in lowercase hex: tells
+     * which version of the file is in force. */
+    char sha256[64 + 1];
+
     struct ofg_network *networks;
     size_t n_networks;
 

@@ -186,6 +186,8 @@ struct ofg_sw {
     uint32_t next_xid;
     uint32_t next_bundle_id;
     unsigned long long int n_rounds;
+    unsigned long long int n_flow_mods;     /* Sent in rounds' bundles. */
+    unsigned long long int n_errors;        /* Calls to ofg_sw_set_error(). */
 };
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
@@ -470,12 +472,6 @@ ofg_sw_set_violation_options(struct ofg_sw *sw, int interval,
     sw->sample_rate = sample_rate;
 }
 
-const char *
-ofg_sw_get_name(const struct ofg_sw *sw)
-{
-    return ofg_sw_name(sw);
-}
-
 const struct ofg_violations *
 ofg_sw_violations(const struct ofg_sw *sw)
 {
@@ -523,6 +519,39 @@ ofg_sw_is_synced(const struct ofg_sw *sw)
             && ofg_sw_is_writer(sw) && !ofg_desired_is_dirty(&sw->desired));
 }
 
+const char *
+ofg_sw_get_name(const struct ofg_sw *sw)
+{
+    return ofg_sw_name(sw);
+}
+
+bool
+ofg_sw_is_configured(const struct ofg_sw *sw)
+{
+    return sw->sw_config != NULL;
+}
+
+bool
+ofg_sw_is_connected(const struct ofg_sw *sw)
+{
+    return rconn_is_connected(sw->rconn);
+}
+
+const char *
+ofg_sw_role_name(const struct ofg_sw *sw)
+{
+    return (sw->role == OFG_SW_EQUAL ? "equal"
+            : sw->role == OFG_SW_SECONDARY ? "secondary"
+            : sw->role_refused ? "refused" : "primary");
+}
+
+bool
+ofg_sw_has_container(const struct ofg_sw *sw, const char *container)
+{
+    return (rconn_is_connected(sw->rconn)
+            && ofg_desired_find(&sw->desired, container) != NULL);
+}
+
 void
 ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
 {
@@ -538,9 +567,7 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
                   " tampered=%llu audits=%llu last_error=",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
-                  (sw->role == OFG_SW_EQUAL ? "equal"
-                   : sw->role == OFG_SW_SECONDARY ? "secondary"
-                   : sw->role_refused ? "refused" : "primary"),
+                  ofg_sw_role_name(sw),
                   ofg_sw_state_name(sw->state),
                   (!ofg_sw_is_writer(sw) ? "standby"
                    : ofg_sw_is_synced(sw) ? "yes" : "no"),
@@ -559,6 +586,26 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     } else {
         ds_put_cstr(s, "none");
     }
+}
+
+void
+ofg_sw_get_stats(const struct ofg_sw *sw, struct ofg_sw_stats *stats)
+{
+    *stats = (struct ofg_sw_stats) {
+        .name = ofg_sw_name(sw),
+        .has_dpid = sw->has_dpid,
+        .dpid = sw->dpid,
+        .connected = rconn_is_connected(sw->rconn),
+        .synced = ofg_sw_is_synced(sw),
+        .role = sw->role,
+        .counters = {
+            .n_rounds = sw->n_rounds,
+            .n_flow_mods = sw->n_flow_mods,
+            .n_errors = sw->n_errors,
+            .n_tampered = sw->n_tampered,
+            .n_audits = sw->n_audits,
+        },
+    };
 }
 
 bool
@@ -1327,6 +1374,7 @@ ofg_sw_send_flow_mod(struct ofg_sw *sw, size_t index)
     };
     ofg_sw_send(sw, ofputil_encode_bundle_add(OFG_OFP_VERSION, &bam));
     ofpbuf_delete(fm_msg);
+    sw->n_flow_mods++;
 }
 
 static void
@@ -1951,6 +1999,8 @@ ofg_sw_set_error(struct ofg_sw *sw, const char *format, ...)
     free(sw->last_error);
     sw->last_error = xvasprintf(format, args);
     va_end(args);
+    /* Every error the switch sends or causes goes through here. */
+    sw->n_errors++;
 }
 
 static const char *

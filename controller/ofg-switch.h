@@ -88,14 +88,43 @@ bool ofg_sw_is_alive(const struct ofg_sw *);
  * Only the flows of containers that changed are recomputed and sent. */
 void ofg_sw_set_config(struct ofg_sw *, const struct ofg_config *new_config);
 
-/* The switch's name in the config, or its connection's. */
-const char *ofg_sw_get_name(const struct ofg_sw *);
-
 /* Appends one line describing the switch to 's'. */
 void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);
 
 /* True if the switch is connected and has every desired flow. */
 bool ofg_sw_is_synced(const struct ofg_sw *);
+
+/* What a switch connection has done since it was created (a switch that
+ * reconnects to a listener is a new connection, counted from zero). */
+struct ofg_sw_counters {
+    unsigned long long int n_rounds;    /* Update rounds started. */
+    unsigned long long int n_flow_mods; /* Flow mods sent in rounds. */
+    unsigned long long int n_errors;    /* Errors, refusals, bad replies. */
+    unsigned long long int n_tampered;  /* Changes by others repaired. */
+    unsigned long long int n_audits;    /* Audits done. */
+};
+
+/* A switch's state and counters, for metrics. */
+struct ofg_sw_stats {
+    const char *name;           /* Valid until the switch next runs. */
+    bool has_dpid;
+    uint64_t dpid;
+    bool connected;
+    bool synced;                /* As ofg_sw_is_synced(). */
+    enum ofg_sw_role role;      /* The role ofguard asked for. */
+    struct ofg_sw_counters counters;
+};
+
+void ofg_sw_get_stats(const struct ofg_sw *, struct ofg_sw_stats *);
+/* For the picture of the boundaries: the switch's name in the config (or
+ * the connection's, while it is not known there), whether it is connected,
+ * its role as "status" shows it, and whether the container named
+ * 'container' has its port there (and so its flows). */
+const char *ofg_sw_get_name(const struct ofg_sw *);
+bool ofg_sw_is_configured(const struct ofg_sw *);
+bool ofg_sw_is_connected(const struct ofg_sw *);
+const char *ofg_sw_role_name(const struct ofg_sw *);
+bool ofg_sw_has_container(const struct ofg_sw *, const char *container);
 
 /* Asks the switch for the flows carrying 'cookie' (a full cookie).  When the
  * answer arrives, or the connection drops, calls 'cb' with the flows

@@ -12,14 +12,18 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
+#include "controller/ofg-graph.h"
 #include "controller/ofg-ha.h"
+#include "controller/ofg-metrics.h"
 #include "controller/ofg-switch.h"
 #include "controller/ofg-violations.h"
 #include "daemon.h"
@@ -36,6 +40,7 @@
 #include "openvswitch/vlog.h"
 #include "signals.h"
 #include "simap.h"
+#include "socket-util.h"
 #include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
@@ -49,11 +54,30 @@ VLOG_DEFINE_THIS_MODULE(ofguard);
 static struct ofg_config *config;
 static char *config_file;
 
+/* Reloads, for metrics.  'config_time' is when the configuration in force
+ * was read (wall clock, ms). */
+static unsigned long long int n_reloads, n_reload_failures;
+static bool last_reload_ok = true;
+static long long int config_time;
+static long long int start_time;
+
 /* Listeners and switches. */
 static struct pvconn **listeners;
 static size_t n_listeners;
 static struct ofg_sw **switches;
 static size_t n_switches, allocated_switches;
+
+/* The counters of switch connections that have closed, so that the totals
+ * in the metrics never go down. */
+static struct ofg_sw_counters closed_counters;
+
+/* "--metrics-file": rewritten every 'metrics_interval' seconds and after
+ * each reload, at 'metrics_file_at' (monotonic ms). */
+#define OFG_METRICS_INTERVAL 10
+static char *metrics_file;
+static int metrics_interval = OFG_METRICS_INTERVAL;
+static long long int metrics_file_at;
+static struct vlog_rate_limit metrics_rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
 /* File descriptors that switch connections leave free (at most half of the
  * limit): ofguard's own files (log, pidfile, control socket, pipes: about
@@ -90,6 +114,7 @@ static const char *parse_connect(const char *);
 static int parse_probe_interval(const char *);
 static void usage(void) OVS_NO_RETURN;
 static int check_main(const char *file);
+static int graph_main(const char *file);
 static int compile_main(const char *file, const char *switch_name,
                         int argc, char *argv[]);
 static char *reload(void) OVS_WARN_UNUSED_RESULT;
@@ -107,6 +132,9 @@ static void run_switches(void);
 static void close_switches(void);
 static void run_ha(void);
 static const struct ofg_container *find_by_cookie(uint64_t cookie);
+static void container_violations(const struct ofg_container *,
+                                 unsigned long long int *count,
+                                 long long int *last);
 static void add_switch(struct ofg_sw *);
 static void sighup_handler(int signr);
 static unixctl_cb_func ofguard_exit;
@@ -115,9 +143,18 @@ static unixctl_cb_func ofguard_status;
 static unixctl_cb_func ofguard_audit;
 static unixctl_cb_func ofguard_violations;
 static unixctl_cb_func ofguard_flows;
+static unixctl_cb_func ofguard_metrics;
+static void format_metrics(struct ds *);
+static void run_metrics_file(void);
+static void metrics_file_wait(void);
+static int write_file_atomically(const char *file_name, const char *data,
+                                 size_t size);
+static unixctl_cb_func ofguard_graph;
 
 /* Modes other than the daemon. */
-static enum { MODE_DAEMON, MODE_CHECK, MODE_COMPILE } mode = MODE_DAEMON;
+static enum {
+    MODE_DAEMON, MODE_CHECK, MODE_COMPILE, MODE_GRAPH
+} mode = MODE_DAEMON;
 static const char *compile_switch;
 static const char *unixctl_path;
 
@@ -160,6 +197,12 @@ main(int argc, char *argv[])
                       "(use --help for help)");
         }
         return check_main(argv[0]);
+    } else if (mode == MODE_GRAPH) {
+        if (argc != 1) {
+            ovs_fatal(0, "--graph takes exactly one config file "
+                      "(use --help for help)");
+        }
+        return graph_main(argv[0]);
     } else if (mode == MODE_COMPILE) {
         if (argc < 1) {
             ovs_fatal(0, "--compile needs a config file "
@@ -195,6 +238,7 @@ daemon_main(const char *file, const struct svec *listens,
         free(error);
         ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
     }
+    start_time = config_time = time_wall_msec();
 
     install_signal_handlers();
     raise_fd_limit();
@@ -221,6 +265,7 @@ daemon_main(const char *file, const struct svec *listens,
         if (exiting) {
             break;
         }
+        run_metrics_file();
 
         accept_wait();
         for (size_t i = 0; i < n_switches; i++) {
@@ -231,6 +276,7 @@ daemon_main(const char *file, const struct svec *listens,
         }
         latch_wait(&reload_latch);
         unixctl_server_wait(unixctl);
+        metrics_file_wait();
         poll_block();
     }
 
@@ -241,6 +287,7 @@ daemon_main(const char *file, const struct svec *listens,
     unixctl_server_destroy(unixctl);
     ofg_config_destroy(config);
     free(config_file);
+    free(metrics_file);
     latch_destroy(&reload_latch);
 }
 
@@ -278,6 +325,8 @@ start_unixctl(void)
                              ofguard_violations, NULL);
     unixctl_command_register("flows", "CONTAINER", 1, 1, ofguard_flows,
                              NULL);
+    unixctl_command_register("metrics", "", 0, 0, ofguard_metrics, NULL);
+    unixctl_command_register("graph", "", 0, 0, ofguard_graph, NULL);
     return unixctl;
 }
 
@@ -410,6 +459,9 @@ run_switches(void)
     for (size_t i = 0; i < n_switches; ) {
         ofg_sw_run(switches[i]);
         if (!ofg_sw_is_alive(switches[i])) {
+            struct ofg_sw_stats stats;
+            ofg_sw_get_stats(switches[i], &stats);
+            ofg_metrics_add_counters(&closed_counters, &stats.counters);
             ofg_sw_destroy(switches[i]);
             switches[i] = switches[--n_switches];
         } else {
@@ -478,13 +530,21 @@ add_switch(struct ofg_sw *sw)
 static char *
 reload(void)
 {
+    /* Whatever the outcome, the metrics file shows it at once. */
+    metrics_file_at = 0;
+
     struct ofg_config *new_config;
     char *error = ofg_config_read(config_file, &new_config);
     if (error) {
         VLOG_ERR("%s: reload refused, keeping the running policy:\n%s",
                  config_file, error);
+        n_reload_failures++;
+        last_reload_ok = false;
         return error;
     }
+    n_reloads++;
+    last_reload_ok = true;
+    config_time = time_wall_msec();
 
     for (size_t i = 0; i < n_switches; i++) {
         ofg_sw_set_config(switches[i], new_config);
@@ -598,6 +658,26 @@ ofguard_violations(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_destroy(&s);
 }
 
+/* The violations of container 'c' on every switch, and the last time
+ * their count grew. */
+static void
+container_violations(const struct ofg_container *c,
+                     unsigned long long int *count, long long int *last)
+{
+    uint64_t cookie = ofg_flows_container_cookie(c);
+    *count = 0;
+    *last = 0;
+    for (size_t i = 0; i < n_switches; i++) {
+        const struct ofg_violation_counter *vc;
+        HMAP_FOR_EACH (vc, node, &ofg_sw_violations(switches[i])->counters) {
+            if (vc->cookie == cookie) {
+                *count += ofg_violation_counter_total(vc);
+                *last = MAX(*last, vc->last_grew);
+            }
+        }
+    }
+}
+
 /* The container whose flows carry 'cookie', or NULL. */
 static const struct ofg_container *
 find_by_cookie(uint64_t cookie)
@@ -687,6 +767,171 @@ ofguard_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+static void
+ofguard_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_metrics(&s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Appends the metrics, in Prometheus' text format, to 's'. */
+static void
+format_metrics(struct ds *s)
+{
+    struct ofg_metrics m = {
+        .version = OFGUARD_VERSION,
+        .ovs_version = VERSION,
+        .start_time = start_time,
+        .config_file = config_file,
+        .config_sha256 = config->sha256,
+        .n_containers = config->n_containers,
+        .n_networks = config->n_networks,
+        .n_config_switches = config->n_switches,
+        .n_reloads = n_reloads,
+        .n_reload_failures = n_reload_failures,
+        .last_reload_ok = last_reload_ok,
+        .config_time = config_time,
+        .n_switches = n_switches,
+        .totals = closed_counters,
+    };
+    size_t n_v = 0, allocated_v = 0;
+    struct ofg_metrics_violation *v = NULL;
+    for (size_t i = 0; i < n_switches; i++) {
+        const struct ofg_violation_counter *c;
+        HMAP_FOR_EACH (c, node, &ofg_sw_violations(switches[i])->counters) {
+            const struct ofg_container *ct = find_by_cookie(c->cookie);
+            if (n_v >= allocated_v) {
+                v = x2nrealloc(v, &allocated_v, sizeof *v);
+            }
+            v[n_v++] = (struct ofg_metrics_violation) {
+                .container = ct ? ct->name : "",
+                .class_name = ofg_violation_name(c->class),
+                .count = ofg_violation_counter_total(c),
+                .last_time = c->last_grew,
+            };
+        }
+    }
+    m.violations = v;
+    m.n_violations = n_v;
+    struct ofg_sw_stats *stats = xmalloc(MAX(n_switches, 1) * sizeof *stats);
+    for (size_t i = 0; i < n_switches; i++) {
+        ofg_sw_get_stats(switches[i], &stats[i]);
+        ofg_metrics_add_counters(&m.totals, &stats[i].counters);
+    }
+    m.switches = stats;
+    ofg_metrics_format(&m, s);
+    free(stats);
+    free(v);
+}
+
+/* Rewrites the metrics file when it is due. */
+static void
+run_metrics_file(void)
+{
+    if (!metrics_file || time_msec() < metrics_file_at) {
+        return;
+    }
+    metrics_file_at = time_msec() + metrics_interval * 1000LL;
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_metrics(&s);
+    int error = write_file_atomically(metrics_file, s.string, s.length);
+    if (error) {
+        VLOG_WARN_RL(&metrics_rl, "%s: cannot write the metrics (%s), "
+                     "trying again in %d s", metrics_file,
+                     ovs_strerror(error), metrics_interval);
+    }
+    ds_destroy(&s);
+}
+
+static void
+metrics_file_wait(void)
+{
+    if (metrics_file) {
+        poll_timer_wait_until(metrics_file_at);
+    }
+}
+
+/* Replaces 'file_name' by the 'size' bytes at 'data' so that a reader (node
+ * exporter, at any moment) sees either the old contents or the new, never
+ * a part: they go to FILE_NAME.tmp in the same directory (the textfile
+ * collector reads only "*.prom"), on disk before a rename() puts them in
+ * place.  Returns 0 or an errno value. */
+static int
+write_file_atomically(const char *file_name, const char *data, size_t size)
+{
+    char *tmp_name = xasprintf("%s.tmp", file_name);
+    int error = 0;
+    int fd = open(tmp_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = errno;
+    } else {
+        size_t written;
+        error = write_fully(fd, data, size, &written);
+        if (!error && fsync(fd)) {
+            error = errno;
+        }
+        if (close(fd) && !error) {
+            error = errno;
+        }
+        if (!error && rename(tmp_name, file_name)) {
+            error = errno;
+        }
+        if (error) {
+            unlink(tmp_name);
+        }
+    }
+    free(tmp_name);
+    return error;
+}
+
+/* The page of the picture of the boundaries, drawn with what the switches
+ * say now: which are connected, and on which each container's port is. */
+static void
+ofguard_graph(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ofg_graph_live live = {
+        .now = time_wall_msec(),
+        .switches = xcalloc(n_switches, sizeof *live.switches),
+        .n_switches = n_switches,
+        .containers = xcalloc(config->n_containers, sizeof *live.containers),
+        .n_containers = config->n_containers,
+    };
+    for (size_t i = 0; i < n_switches; i++) {
+        const struct ofg_sw *sw = switches[i];
+        live.switches[i] = (struct ofg_graph_switch) {
+            .name = ofg_sw_get_name(sw),
+            .configured = ofg_sw_is_configured(sw),
+            .connected = ofg_sw_is_connected(sw),
+            .synced = ofg_sw_is_synced(sw),
+            .role = ofg_sw_role_name(sw),
+        };
+    }
+    for (size_t i = 0; i < config->n_containers; i++) {
+        struct ofg_graph_container *lc = &live.containers[i];
+        lc->name = config->containers[i].name;
+        container_violations(&config->containers[i], &lc->violations,
+                             &lc->last_violation);
+        for (size_t j = 0; j < n_switches && !lc->port_present; j++) {
+            if (ofg_sw_has_container(switches[j], lc->name)) {
+                lc->switch_name = ofg_sw_get_name(switches[j]);
+                lc->port_present = true;
+            }
+        }
+    }
+
+    struct ds page = DS_EMPTY_INITIALIZER;
+    ofg_graph_write(config, &live, &page);
+    unixctl_command_reply(conn, ds_cstr(&page));
+    ds_destroy(&page);
+    free(live.switches);
+    free(live.containers);
+}
+
 static int
 check_main(const char *file)
 {
@@ -701,6 +946,29 @@ check_main(const char *file)
            " containers\n", file, cfg->n_networks, cfg->n_switches,
            cfg->n_containers);
     ofg_config_destroy(cfg);
+    return 0;
+}
+
+/* Prints the picture of the boundaries that 'file' draws, as an HTML page,
+ * without live state. */
+static int
+graph_main(const char *file)
+{
+    struct ofg_config *cfg;
+    char *error = ofg_config_read(file, &cfg);
+    if (error) {
+        fputs(error, stderr);
+        free(error);
+        return 1;
+    }
+    struct ds page = DS_EMPTY_INITIALIZER;
+    ofg_graph_write(cfg, NULL, &page);
+    fputs(ds_cstr(&page), stdout);
+    ds_destroy(&page);
+    ofg_config_destroy(cfg);
+    if (fflush(stdout) || ferror(stdout)) {
+        ovs_fatal(errno, "writing the page failed");
+    }
     return 0;
 }
 
@@ -803,6 +1071,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_CONNECT,
         OPT_CHECK,
         OPT_COMPILE,
+        OPT_GRAPH,
         OPT_SWITCH,
         OPT_UNIXCTL,
         OPT_PROBE_INTERVAL,
@@ -811,6 +1080,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_VIOLATION_INTERVAL,
         OPT_SAMPLE_RATE,
         OPT_HA_LOCK_NAME,
+        OPT_METRICS_FILE,
+        OPT_METRICS_INTERVAL,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -820,6 +1091,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"connect", required_argument, NULL, OPT_CONNECT},
         {"check", no_argument, NULL, OPT_CHECK},
         {"compile", no_argument, NULL, OPT_COMPILE},
+        {"graph", no_argument, NULL, OPT_GRAPH},
         {"switch", required_argument, NULL, OPT_SWITCH},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
@@ -829,6 +1101,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
          OPT_VIOLATION_INTERVAL},
         {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
+        {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
+        {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -859,6 +1133,10 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_COMPILE:
             mode = MODE_COMPILE;
+            break;
+
+        case OPT_GRAPH:
+            mode = MODE_GRAPH;
             break;
 
         case OPT_SWITCH:
@@ -908,6 +1186,23 @@ parse_options(int argc, char *argv[], struct svec *listens,
                 || audit_interval < 0 || audit_interval > 86400) {
                 ovs_fatal(0, "--audit-interval=%s: expected 0 (never) or a "
                           "number of seconds, at most 86400", optarg);
+            }
+            break;
+
+        case OPT_METRICS_FILE:
+            /* Absolute: --detach changes the working directory. */
+            free(metrics_file);
+            metrics_file = abs_file_name(NULL, optarg);
+            if (!metrics_file) {
+                ovs_fatal(errno, "--metrics-file=%s", optarg);
+            }
+            break;
+
+        case OPT_METRICS_INTERVAL:
+            if (!str_to_int(optarg, 10, &metrics_interval)
+                || metrics_interval < 1 || metrics_interval > 86400) {
+                ovs_fatal(0, "--metrics-interval=%s: expected a number of "
+                          "seconds, from 1 to 86400", optarg);
             }
             break;
 
@@ -980,6 +1275,7 @@ usage(void)
            "       %s --check CONFIG.json\n"
            "       %s --compile [--switch=NAME] CONFIG.json "
            "[PORT=NUMBER]...\n"
+           "       %s --graph CONFIG.json > boundaries.html\n"
            "\nSwitch connections (repeatable; default --listen=ptcp:6653):\n"
            "  --listen=ptcp:[PORT][:IP] | pssl:[PORT][:IP] | punix:FILE\n"
            "                          accept switches (set-controller)\n"
@@ -999,17 +1295,26 @@ usage(void)
            "                          ovsdb-server whose lock picks the\n"
            "                          primary (Open_vSwitch schema)\n"
            "  --ha-lock-name=NAME     the lock's name (default ofguard)\n"
+           "\nMetrics (Prometheus text format, also ovs-appctl metrics):\n"
+           "  --metrics-file=PATH     rewrite PATH atomically, e.g. for\n"
+           "                          node_exporter's textfile collector\n"
+           "  --metrics-interval=SECS every SECS (default %d) and after\n"
+           "                          each reload\n"
            "\nOther modes:\n"
            "  --check                 validate CONFIG, print every error\n"
            "  --compile               print the flows CONFIG wants, in\n"
            "                          ovs-ofctl add-flows syntax\n"
            "  --switch=NAME           the switch to compile for\n"
+           "  --graph                 print a picture of the boundaries\n"
+           "                          CONFIG draws: one HTML page\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
-           "flows CONTAINER, violations [CONTAINER], audit, exit.  SIGHUP also\n"
-           "reloads.\n",
+           "flows CONTAINER, violations [CONTAINER], graph, audit, metrics,\n"
+           "exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
+           program_name,
            OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
-           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE);
+           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE,
+           OFG_METRICS_INTERVAL);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();

@@ -27,6 +27,13 @@
 #include "util.h"
 
 
+/* The actions of a drop rule that charges the class whose bits in the
+ * metadata are CLASS_MD: forged source 0x8..., ARP spoof 0x10..., DHCP
+ * server 0x20..., lateral 0x30..., broadcast 0x38..., encapsulation
+ * 0x40... (flows/ofg-violation.h, OFG_MD_VIOLATION_SHIFT). */
+#define DROP_AS(CLASS_MD) \
+    "actions=write_metadata:" CLASS_MD "/0x78000000000000,goto_table:65"
+
 static const char base_config[] =
     "{ \"networks\": {\n"
     "    \"web\": {\"subnet\": \"10.10.20.0/24\", \"gateway\": \"10.10.20.1\"},\n"
@@ -99,11 +106,13 @@ test_compile(void)
                       &table);
     char *flows = format_table(&table);
 
-    /* vm1: classification and port drop, 3 ARP, 3 IP source, delivery.
-     * Everything else its network and the switch share. */
+    /* vm1: classification and port drop, 3 ARP, 3 IP source, delivery,
+     * and 6 accounting flows (one per class of violation an IPv4-only
+     * container can commit).  Everything else its network and the switch
+     * share. */
     const struct ofg_flow_group *g = ofg_flow_table_find_group(
         &table, OFG_COOKIE_TAG | 0x5a01);
-    CHECK(g && ovs_list_size(&g->flows) == 9);
+    CHECK(g && ovs_list_size(&g->flows) == 9 + 6);
 
     /* Classification: port, MAC, no VLAN tag; the metadata carries the
      * network's cookie. */
@@ -117,7 +126,7 @@ test_compile(void)
     CHECK(has_flow(flows, classify));
     free(classify);
     CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=0,priority=5,"
-                   "in_port=2,actions=drop"));
+                   "in_port=2," DROP_AS("0x8000000000000")));
     /* ARP binding checks arp_sha; the MAC was checked in table 0. */
     CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=10,priority=50,arp,"
                    "in_port=2,arp_spa=10.10.20.10,arp_sha=00:16:3e:28:73:b3,"
@@ -138,18 +147,24 @@ test_compile(void)
     CHECK(has_flow(flows, "dl_dst=02:00:0a:0a:1e:01,nw_dst=10.10.30.1,"
                    "actions=goto_table:60"));
     CHECK(has_flow(flows, "/0xffffffffffff,nw_dst=10.10.20.0/24,"
-                   "actions=drop"));
+                   DROP_AS("0x30000000000000")));
     /* Guards shared by every container, on the victim's side too. */
     CHECK(has_flow(flows, "cookie=0xfa7000000000000,table=20,priority=100,"
-                   "udp,tp_dst=68,actions=drop"));
+                   "udp,tp_dst=68," DROP_AS("0x20000000000000")));
     CHECK(has_flow(flows, "table=20,priority=100,udp,tp_src=67,"
-                   "actions=drop"));
+                   DROP_AS("0x20000000000000")));
     CHECK(has_flow(flows, "table=20,priority=100,udp6,tp_dst=546,"
-                   "actions=drop"));
+                   DROP_AS("0x20000000000000")));
     CHECK(has_flow(flows, "table=20,priority=100,ipv6,nw_proto=0,"
-                   "actions=drop"));
+                   DROP_AS("0x40000000000000")));
     CHECK(has_flow(flows, "table=40,priority=100,"
-                   "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop"));
+                   "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
+                   DROP_AS("0x38000000000000")));
+    /* Each class of violation counted per container, the frame sampled
+     * through the meter. */
+    CHECK(has_flow(flows, "cookie=0xfa7000000005a01,table=70,priority=10,"
+                   "metadata=0x10000000000000/0x78000000000000,in_port=2,"
+                   "actions=controller(max_len=160,meter_id=1)"));
     /* Delivery: only from trusted ports (metadata without the container
      * bit) to a container's MAC. */
     CHECK(has_flow(flows, "table=60,priority=20,metadata=0/0x8000000000000000,"
@@ -271,7 +286,7 @@ test_diff(void)
     const struct ofg_flow_group *g = ofg_flow_table_find_group(&installed,
                                                                vm1_cookie);
     size_t n_vm1 = g ? ovs_list_size(&g->flows) : 0;
-    CHECK(n_vm1 == 9);
+    CHECK(n_vm1 == 9 + 6);
     ofg_flow_table_remove_group(&desired, vm1_cookie);
     ofg_flow_changes_init(&ch);
     ofg_flow_table_diff_groups(&desired, &installed, &vm1_cookie, 1, &ch);
@@ -291,8 +306,10 @@ test_diff(void)
 /* Returns how many flows of its own the only container of a config gets,
  * with 'ipv4' and 'ipv6' (JSON arrays' contents) as addresses. */
 static size_t
-count_container_flows(const char *ipv4, const char *ipv6)
+count_container_flows(const char *ipv4, const char *ipv6,
+                      size_t *n_accounting)
 {
+    *n_accounting = 0;
     char *text = xasprintf(
         "{\"networks\": {\"n\": {\"subnet\": \"10.0.0.0/24\", "
         "\"gateway\": \"10.0.0.1\", \"subnet6\": \"fd00::/64\", "
@@ -312,7 +329,16 @@ count_container_flows(const char *ipv4, const char *ipv6)
     struct ofg_flow_table table;
     ofg_flow_table_init(&table);
     ofg_flows_add_container(&cfg->containers[0], u16_to_ofp(1), &table);
-    size_t n = ofg_flow_table_count(&table);
+    /* The pipeline's flows; the accounting ones are counted apart. */
+    size_t n = 0;
+    const struct ofg_flow *flow;
+    HMAP_FOR_EACH (flow, node, &table.flows) {
+        if (flow->table_id == OFG_TABLE_ACCOUNT) {
+            (*n_accounting)++;
+        } else {
+            n++;
+        }
+    }
     ofg_flow_table_destroy(&table);
     ofg_config_destroy(cfg);
     return n;
@@ -324,19 +350,26 @@ test_flow_counts(void)
     /* The bounds the pipeline was designed for: at most 5 flows of its own
      * for an IPv4-only container, 12 for a dual-stack one, 2 more for each
      * further address or prefix, whatever the options. */
-    size_t v4 = count_container_flows("\"10.0.0.10\"", "");
+    size_t a4, a4x, ads, adsx;
+    size_t v4 = count_container_flows("\"10.0.0.10\"", "", &a4);
     size_t v4x = count_container_flows("\"10.0.0.10\", \"10.0.0.11\", "
-                                       "\"192.0.2.0/28\"", "");
-    size_t ds = count_container_flows("\"10.0.0.10\"", "\"fd00::10\"");
+                                       "\"192.0.2.0/28\"", "", &a4x);
+    size_t ds = count_container_flows("\"10.0.0.10\"", "\"fd00::10\"",
+                                      &ads);
     size_t dsx = count_container_flows("\"10.0.0.10\", \"10.0.0.11\"",
-                                       "\"fd00::10\", \"2001:db8:1::/64\"");
+                                       "\"fd00::10\", \"2001:db8:1::/64\"",
+                                       &adsx);
     printf("# flows per container: IPv4 %"PRIuSIZE", IPv4 + 2 more %"PRIuSIZE
-           ", dual-stack %"PRIuSIZE", dual-stack + 2 more %"PRIuSIZE"\n",
-           v4, v4x, ds, dsx);
+           ", dual-stack %"PRIuSIZE", dual-stack + 2 more %"PRIuSIZE
+           "; accounting flows: IPv4 %"PRIuSIZE", dual-stack %"PRIuSIZE"\n",
+           v4, v4x, ds, dsx, a4, ads);
     CHECK(v4 <= 5);
     CHECK(v4x <= v4 + 2 * 2);
     CHECK(ds <= 12);
     CHECK(dsx <= ds + 2 * 2);
+    /* One accounting flow per class the container can commit, whatever
+     * its addresses. */
+    CHECK(a4 == 6 && a4x == 6 && ads == 8 && adsx == 8);
     ofg_test_finish("flows per container within the bounds");
 }
 
@@ -487,9 +520,10 @@ test_desired(void)
                                      ofg_flows_container_cookie(db1)));
     CHECK(!ofg_flow_table_find_group(&d.flows,
                                      ofg_flows_network_cookie(db1->network)));
-    /* 5 flows of db1's own (one IPv4 address), 3 of its network's. */
+    /* 5 flows of db1's own (one IPv4 address) and 6 accounting flows, 3
+     * of its network's. */
     r = take_and_apply(&d, &installed);
-    CHECK(!strcmp(r, "8/0"));
+    CHECK(!strcmp(r, "14/0"));
     free(r);
 
     /* vm2 moves onto p1, vm1's port: refused whole, vm1 keeps it. */
