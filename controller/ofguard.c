@@ -26,6 +26,7 @@
 #include "controller/ofg-metrics.h"
 #include "controller/ofg-switch.h"
 #include "controller/ofg-violations.h"
+#include "hash.h"
 #include "daemon.h"
 #include "fatal-signal.h"
 #include "flow.h"
@@ -132,6 +133,7 @@ static void run_switches(void);
 static void close_switches(void);
 static void run_ha(void);
 static const struct ofg_container *find_by_cookie(uint64_t cookie);
+static void clear_cookie_index(void);
 static void container_violations(const struct ofg_container *,
                                  unsigned long long int *count,
                                  long long int *last);
@@ -285,6 +287,7 @@ daemon_main(const char *file, const struct svec *listens,
     close_switches();
     ofg_ha_destroy(ha);
     unixctl_server_destroy(unixctl);
+    clear_cookie_index();
     ofg_config_destroy(config);
     free(config_file);
     free(metrics_file);
@@ -551,6 +554,8 @@ reload(void)
     }
     ofg_config_destroy(config);
     config = new_config;
+    /* Also when the new config has the old one's address. */
+    clear_cookie_index();
     VLOG_INFO("%s: reloaded, %"PRIuSIZE" containers", config_file,
               config->n_containers);
     return NULL;
@@ -678,13 +683,45 @@ container_violations(const struct ofg_container *c,
     }
 }
 
-/* The container whose flows carry 'cookie', or NULL. */
+/* Containers by the cookie of their flows, for 'cookie_index_config':
+ * violation counters name containers by cookie, and there may be a
+ * counter for each container and class. */
+struct cookie_entry {
+    struct hmap_node node;
+    const struct ofg_container *container;
+};
+static struct hmap cookie_index = HMAP_INITIALIZER(&cookie_index);
+static const struct ofg_config *cookie_index_config;
+
+static void
+clear_cookie_index(void)
+{
+    struct cookie_entry *e;
+    HMAP_FOR_EACH_POP (e, node, &cookie_index) {
+        free(e);
+    }
+    cookie_index_config = NULL;
+}
+
+/* The container whose flows carry 'cookie', or NULL.  The index is rebuilt
+ * when the config has changed (a reload). */
 static const struct ofg_container *
 find_by_cookie(uint64_t cookie)
 {
-    for (size_t i = 0; i < config->n_containers; i++) {
-        if (ofg_flows_container_cookie(&config->containers[i]) == cookie) {
-            return &config->containers[i];
+    struct cookie_entry *e;
+    if (cookie_index_config != config) {
+        clear_cookie_index();
+        for (size_t i = 0; i < config->n_containers; i++) {
+            e = xmalloc(sizeof *e);
+            e->container = &config->containers[i];
+            hmap_insert(&cookie_index, &e->node, hash_uint64(
+                            ofg_flows_container_cookie(e->container)));
+        }
+        cookie_index_config = config;
+    }
+    HMAP_FOR_EACH_WITH_HASH (e, node, hash_uint64(cookie), &cookie_index) {
+        if (ofg_flows_container_cookie(e->container) == cookie) {
+            return e->container;
         }
     }
     return NULL;
