@@ -8,6 +8,7 @@
 #   ofg_ns_setup              # skips (77) without root or network namespaces
 #   ns_ping "..." a 10.61.1.1
 #   attack "forged source IP" 3 "$MARK4" 0:5 -- scapy_run a <<EOF ... EOF
+#   expect_violation attacker forged_source
 #   ofg_test_done
 #
 # Topology.  ovs-vswitchd runs in its own network namespace ($NS_SW, so that
@@ -46,7 +47,10 @@
 # should stop it counted it and no victim's neighbour table, address list or
 # routes changed.  A failure prints the leaked frames, the first frame the
 # attacker sent with an "ofproto/trace" of it (the flows it matched), and the
-# attacker's flows with counters.
+# attacker's flows with counters.  "expect_violation CONTAINER CLASS..."
+# after an attack checks that ofguard counted it ("ovs-appctl -t ofguard
+# violations") and logged it as CLASS for the container that sent it;
+# "expect_no_violation" that legitimate traffic was neither.
 
 OFG_NS_BR=br0
 OFG_NS_DPID=00000000000061ab
@@ -107,6 +111,9 @@ MARK4="(icmp and icmp[4:2] = $MARK) or ((tcp or udp) and src port $MARKPORT)"
 MARK6="(icmp6 and (ip6[40] = 128 or ip6[40] = 129) and ip6[44:2] = $MARK) or ((tcp or udp) and src port $MARKPORT)"
 
 OFG_NS_SCAPY=/usr/bin/python3
+
+# How often ofguard reads the violation counters (seconds).
+OFG_NS_VIOLATION_INTERVAL=1
 
 # eui64 MAC...: the EUI-64 link-local address of each MAC, as "ip" prints
 # it (one per line).
@@ -315,7 +322,9 @@ ofg_ns_setup() {
 
     OFG_NS_CONFIG=$OFG_TEST_DIR/ofguard.json
     ofg_ns_write_config "$OFG_NS_CONFIG"
-    ofg_start "$OFG_NS_CONFIG" "--listen=punix:$OFG_TEST_DIR/ofguard.sock"
+    # Violation counters read every second: expect_violation waits for them.
+    ofg_start "$OFG_NS_CONFIG" "--listen=punix:$OFG_TEST_DIR/ofguard.sock" \
+        "--violation-interval=$OFG_NS_VIOLATION_INTERVAL"
     ofg_sb_set_controller "$OFG_NS_BR" "unix:$OFG_TEST_DIR/ofguard.sock"
     ofg_wait_sync
     # Snapshots of the victims' addresses and routes: attacks must not
@@ -662,6 +671,110 @@ ns_clean() {
 }
 
 # ---------------------------------------------------------------------------
+# Violations (README "Violations"): the counters ofguard reads from the
+# switch's accounting flows ("ovs-appctl -t ofguard violations") and the
+# log line of each sampled dropped frame.
+
+OFG_NS_VIOLATION_SETTLED=0
+
+# violation_count CONTAINER CLASS: the container's counter of CLASS, 0 if
+# none.
+violation_count() {
+    ovs-appctl -t ofguard violations "$1" |
+        awk -v c="$1" -v k="$2" '$1 == c && $2 == k { s += $3 } END { print s + 0 }'
+}
+
+# violations_of CONTAINER: "CLASS COUNT" per class the container committed.
+violations_of() {
+    ovs-appctl -t ofguard violations "$1" | awk '{ print $2, $3 }' | sort
+}
+
+violation__log() {
+    echo "${OVS_LOGDIR:-$OFG_TEST_DIR}/ofguard.log"
+}
+
+# violation_mark: the reference for expect_violation and
+# expect_no_violation: every container's counters and the log's length.
+# "attack" takes one right before its command.  Counters that ofguard has
+# not read yet would move after the mark: so the mark waits until a read
+# has followed the last drop an attack waited for (OFG_NS_VIOLATION_SETTLED,
+# plus a margin for the reply).
+violation_mark() {
+    local wait
+    wait=$(awk -v now="$EPOCHREALTIME" -v t="$OFG_NS_VIOLATION_SETTLED" -v i="$OFG_NS_VIOLATION_INTERVAL" \
+        'BEGIN { w = t + i + 0.3 - now; print (w > 0 ? w : 0) }')
+    [ "$wait" = 0 ] || sleep "$wait"
+    OFG_NS_VIOLATION_LOGMARK=$(wc -l < "$(violation__log)")
+    OFG_NS_VIOLATIONS_BEFORE=$(ovs-appctl -t ofguard violations)
+}
+
+violation__before() {
+    awk -v c="$1" -v k="$2" '$1 == c && $2 == k { s += $3 } END { print s + 0 }' \
+        <<< "$OFG_NS_VIOLATIONS_BEFORE"
+}
+
+violation__grew() {
+    [ "$(violation_count "$1" "$2")" -gt "$(violation__before "$1" "$2")" ]
+}
+
+violation__lines() {
+    tail -n +"$((OFG_NS_VIOLATION_LOGMARK + 1))" "$(violation__log)" | grep '|violation|'
+}
+
+violation__logged() {
+    violation__lines | grep -q " container=$1 class=$2 "
+}
+
+# expect_violation CONTAINER CLASS...: checks, for the last attack (or
+# since the last violation_mark), that each CLASS's counter of CONTAINER
+# grew and that the log has a line of that class for CONTAINER; waits a few
+# seconds for both.  The checks are named after OFG_NS_ATTACK, which
+# "attack" sets to its NAME (tests set it themselves around other traffic).
+expect_violation() {
+    local c=$1 k before now
+    shift
+    for k in "$@"; do
+        before=$(violation__before "$c" "$k")
+        ofg_sb__wait 5 violation__grew "$c" "$k" || true
+        now=$(violation_count "$c" "$k")
+        ofg_n_checks=$((ofg_n_checks + 1))
+        if [ "$now" -gt "$before" ]; then
+            echo "ok - ${OFG_NS_ATTACK:-traffic}: counted as $k for $c ($before -> $now)"
+        else
+            ofg_n_failed=$((ofg_n_failed + 1))
+            echo "FAIL - ${OFG_NS_ATTACK:-traffic}: counted as $k for $c: stayed at $before"
+            echo "    ovs-appctl -t ofguard violations, before:"
+            printf '%s\n' "$OFG_NS_VIOLATIONS_BEFORE" | sed 's/^/        /'
+            echo "    after:"
+            ovs-appctl -t ofguard violations 2>&1 | sed 's/^/        /'
+        fi
+        ofg_sb__wait 5 violation__logged "$c" "$k" || true
+        ofg_n_checks=$((ofg_n_checks + 1))
+        if violation__logged "$c" "$k"; then
+            echo "ok - ${OFG_NS_ATTACK:-traffic}: logged as $k for $c"
+        else
+            ofg_n_failed=$((ofg_n_failed + 1))
+            echo "FAIL - ${OFG_NS_ATTACK:-traffic}: logged as $k for $c: no 'container=$c class=$k' line; the violation lines logged since:"
+            violation__lines | tail -n 20 | sed 's/^/        /'
+        fi
+    done
+}
+
+# expect_no_violation CONTAINER...: no counter of any CONTAINER moved and
+# none of them was logged since the last violation_mark, after letting
+# ofguard read the counters once more.
+expect_no_violation() {
+    local c was now
+    sleep "$(awk -v i="$OFG_NS_VIOLATION_INTERVAL" 'BEGIN { print i + 0.5 }')"
+    for c in "$@"; do
+        was=$(awk -v c="$c" '$1 == c { print $2, $3 }' <<< "$OFG_NS_VIOLATIONS_BEFORE" | sort)
+        now=$(violations_of "$c")
+        check_eq "${OFG_NS_ATTACK:-traffic}: no violation counted for $c" "${was:-none}" "${now:-none}"
+        check_fails "${OFG_NS_ATTACK:-traffic}: no violation logged for $c" \
+            eval "violation__lines | grep ' container=$c class='"
+    done
+}
+
 # attack NAME MIN[/DMIN] FILTER DROP -- COMMAND...
 #
 # Runs COMMAND (the attack; its output is kept for the report) while
@@ -682,6 +795,7 @@ attack() {
     # attacker's frame as sent, the one the report traces.
     local victims="gw1:$NS_GW:eth1 v1:$NS_V1:eth0 v2:$NS_V2:eth0 gw2:$NS_GW:eth2"
     local t0=$SECONDS
+    OFG_NS_ATTACK=$name
     shift 4
     [ "${1:-}" = -- ] && shift
     before=$(drop_spec "$cookie" "$drop")
@@ -692,6 +806,7 @@ attack() {
     done
     cap_start sent "$NS_SW" "$port" "$filter"
     cap_wait
+    violation_mark
     "$@" > "$OFG_TEST_DIR/attack.out" 2>&1 || true
     cap_stop
 
@@ -730,6 +845,7 @@ attack() {
     after=$before
     ofg_sb__wait 5 attack__counted "$cookie" "$drop" "$before" "$dmin" || true
     after=$(drop_spec "$cookie" "$drop")
+    OFG_NS_VIOLATION_SETTLED=$EPOCHREALTIME
     check_eq "$name: dropped (flow $drop counted >= $dmin more)" yes \
         "$([ $((after - before)) -ge "$dmin" ] && echo yes || echo "no: $before -> $after")"
     if [ $((after - before)) -lt "$dmin" ]; then
