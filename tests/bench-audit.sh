@@ -24,6 +24,9 @@ export OFGUARD
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ofg-bench-audit.XXXXXX")
 trap 'ofg_sb_stop_ofguard; ofg_sb_stop; [ -n "${OFG_BENCH_KEEP:-}" ] || rm -rf "$dir"' EXIT
+# Signals become exits, so that the daemons are stopped on a timeout too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
 export OFG_SB_VSWITCHD_ARGS
 ofg_sb_start "$dir"
