@@ -175,7 +175,6 @@ struct ofg_sw {
     bool stats_pending;
     int sample_rate;
     ovs_be32 meter_xid;         /* The meter mod in flight, or 0. */
-    bool meter_refused;
 
     struct hmap requests;       /* "struct ofg_request"s, by xid. */
 
@@ -264,6 +263,8 @@ static ofg_reply_handler recv_monitor;
 static ofg_reply_handler recv_role_query;
 static ofg_reply_handler recv_role_set;
 static ofg_reply_handler recv_audit;
+static int ofg_sw_read_flows(struct ofg_sw *, const struct ofp_header *,
+                             enum ofptype, const char *what);
 static ofg_reply_handler recv_violation_stats;
 static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
@@ -768,6 +769,7 @@ ofg_sw_reset(struct ofg_sw *sw)
     ofg_sw_end_requests(sw, "connection to the switch was lost");
     ofg_sw_start_over(sw);
     sw->monitor = MON_OFF;
+    sw->desired.sample = true;      /* Until this connection's meter fails. */
     sw->frag_handling = -1;
     sw->role_refused = false;
     sw->n_role_tries = 0;
@@ -1229,26 +1231,37 @@ add_installed(const struct ofputil_flow_stats *fs, void *sw_)
     }
 }
 
+/* One part of a listing of the flows ofguard answers for, a dump or an
+ * audit ('what' prefixes its errors), added to the table being read.
+ * Returns EAGAIN while more parts are to come, 0 after the last, or another
+ * error, after which the switch starts over: a flow ofguard cannot read is
+ * one it cannot diff. */
+static int
+ofg_sw_read_flows(struct ofg_sw *sw, const struct ofp_header *oh,
+                  enum ofptype type, const char *what)
+{
+    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
+                  : ofg_pull_flow_stats(oh, add_installed, sw));
+    if (retval) {
+        ofg_sw_set_error(sw, "%s%s flows: %s", what,
+                         type == OFPTYPE_ERROR ? "switch refused to list its"
+                         : "bad reply listing", ofperr_to_string(retval));
+        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
+        ofg_sw_restart(sw);
+        return retval == EAGAIN ? EPROTO : retval;
+    }
+    return ofpmp_flags(oh) & OFPSF_REPLY_MORE ? EAGAIN : 0;
+}
+
 /* ofguard's flows as the switch has them, in one or more parts; then the
  * desired flows are computed and the first round can start. */
 static bool
 recv_dump(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
           const struct ofp_header *oh, enum ofptype type)
 {
-    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
-                  : ofg_pull_flow_stats(oh, add_installed, sw));
+    int retval = ofg_sw_read_flows(sw, oh, type, "");
     if (retval) {
-        /* A flow we cannot read is one we cannot diff: reading again later
-         * is the safe answer. */
-        ofg_sw_set_error(sw, "%s flows: %s",
-                         type == OFPTYPE_ERROR ? "switch refused to list its"
-                         : "bad reply listing", ofperr_to_string(retval));
-        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
-        ofg_sw_restart(sw);
-        return true;
-    }
-    if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
-        return false;
+        return retval != EAGAIN;
     }
     VLOG_INFO("%s: switch has %"PRIuSIZE" ofguard flows",
               ofg_sw_name(sw), ofg_flow_table_count(&sw->installed));
@@ -1503,7 +1516,6 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
                       bool all)
 {
     struct svec refused = SVEC_EMPTY_INITIALIZER;
-    ofg_flows_set_sampling(!sw->meter_refused);
     if (all) {
         ofg_desired_compile(&sw->desired, sw->config, sw->sw_config,
                             &sw->ports, &refused);
@@ -1511,7 +1523,6 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
         ofg_desired_update(&sw->desired, old, sw->config, sw->sw_config,
                            &sw->ports, &refused);
     }
-    ofg_flows_set_sampling(true);
     for (size_t i = 0; i < refused.n; i++) {
         const struct ofg_container *c
             = ofg_config_find_container(sw->config, refused.names[i]);
@@ -1717,18 +1728,9 @@ static bool
 recv_audit(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
            const struct ofp_header *oh, enum ofptype type)
 {
-    int retval = (type == OFPTYPE_ERROR ? ofperr_decode_msg(oh, NULL)
-                  : ofg_pull_flow_stats(oh, add_installed, sw));
+    int retval = ofg_sw_read_flows(sw, oh, type, "audit: ");
     if (retval) {
-        ofg_sw_set_error(sw, "audit: %s flows: %s",
-                         type == OFPTYPE_ERROR ? "switch refused to list its"
-                         : "bad reply listing", ofperr_to_string(retval));
-        VLOG_WARN_RL(&rl, "%s: %s", ofg_sw_name(sw), sw->last_error);
-        ofg_sw_restart(sw);
-        return true;
-    }
-    if (ofpmp_flags(oh) & OFPSF_REPLY_MORE) {
-        return false;
+        return retval != EAGAIN;
     }
 
     size_t n = ofg_tamper_audit(&sw->installed, &sw->audit, &sw->desired,
@@ -1807,7 +1809,7 @@ ofg_sw_recv_meter_error(struct ofg_sw *sw, const struct ofp_header *oh)
         ofg_sw_send_meter(sw, OFPMC13_MODIFY);
         return true;
     }
-    sw->meter_refused = true;
+    sw->desired.sample = false;
     ofg_sw_set_error(sw, "switch refused the sampling meter (%s): "
                      "violations are counted but not logged",
                      error ? ofperr_to_string(error) : "unknown error");

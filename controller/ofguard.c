@@ -113,6 +113,8 @@ static void parse_options(int argc, char *argv[], struct svec *listens,
 static const char *parse_listen(const char *);
 static const char *parse_connect(const char *);
 static int parse_probe_interval(const char *);
+static int parse_int_option(const char *option, const char *arg, int min,
+                            int max, const char *unit);
 static void usage(void) OVS_NO_RETURN;
 static int check_main(const char *file);
 static int graph_main(const char *file);
@@ -1193,19 +1195,14 @@ parse_options(int argc, char *argv[], struct svec *listens,
             break;
 
         case OPT_VIOLATION_INTERVAL:
-            if (!str_to_int(optarg, 10, &violation_interval)
-                || violation_interval < 0 || violation_interval > 3600) {
-                ovs_fatal(0, "--violation-interval=%s: expected 0 (never) "
-                          "or a number of seconds, at most 3600", optarg);
-            }
+            violation_interval = parse_int_option("violation-interval",
+                                                  optarg, 0, 3600,
+                                                  "seconds (0: never)");
             break;
 
         case OPT_SAMPLE_RATE:
-            if (!str_to_int(optarg, 10, &sample_rate)
-                || sample_rate < 1 || sample_rate > 10000) {
-                ovs_fatal(0, "--sample-rate=%s: expected 1 to 10000 frames "
-                          "per second", optarg);
-            }
+            sample_rate = parse_int_option("sample-rate", optarg, 1, 10000,
+                                           "frames per second");
             break;
 
         case OPT_HA_LOCK_NAME:
@@ -1219,11 +1216,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
             break;
 
         case OPT_AUDIT_INTERVAL:
-            if (!str_to_int(optarg, 10, &audit_interval)
-                || audit_interval < 0 || audit_interval > 86400) {
-                ovs_fatal(0, "--audit-interval=%s: expected 0 (never) or a "
-                          "number of seconds, at most 86400", optarg);
-            }
+            audit_interval = parse_int_option("audit-interval", optarg, 0,
+                                              86400, "seconds (0: never)");
             break;
 
         case OPT_METRICS_FILE:
@@ -1236,11 +1230,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
             break;
 
         case OPT_METRICS_INTERVAL:
-            if (!str_to_int(optarg, 10, &metrics_interval)
-                || metrics_interval < 1 || metrics_interval > 86400) {
-                ovs_fatal(0, "--metrics-interval=%s: expected a number of "
-                          "seconds, from 1 to 86400", optarg);
-            }
+            metrics_interval = parse_int_option("metrics-interval", optarg, 1,
+                                                86400, "seconds");
             break;
 
         case 'h':
@@ -1289,6 +1280,20 @@ parse_connect(const char *arg)
                   "ssl:IP[:PORT] or unix:FILE", arg);
     }
     return arg;
+}
+
+/* Parses the argument 'arg' of --'option', an integer from 'min' to 'max'
+ * counting 'unit', or exits with an error that says so. */
+static int
+parse_int_option(const char *option, const char *arg, int min, int max,
+                 const char *unit)
+{
+    int value;
+    if (!str_to_int(arg, 10, &value) || value < min || value > max) {
+        ovs_fatal(0, "--%s=%s: expected %d to %d %s", option, arg, min, max,
+                  unit);
+    }
+    return value;
 }
 
 /* Parses the argument of --probe-interval: 0 (off), or at least 5 seconds,

@@ -42,6 +42,7 @@ ofg_desired_init(struct ofg_desired *d)
     d->n_net_cookies = 0;
     hmap_init(&d->dirty);
     d->all_dirty = false;
+    d->sample = true;
 }
 
 void
@@ -77,7 +78,7 @@ ofg_desired_update(struct ofg_desired *d, const struct ofg_config *old,
     /* The switch's own flows are few: recompute them every time. */
     uint64_t sw_cookie = ofg_flows_switch_cookie();
     ofg_desired_replace_group(d, sw_cookie);
-    ofg_flows_add_switch(sw, ports, &d->flows);
+    ofg_flows_add_switch(sw, ports, d->sample, &d->flows);
 
     /* First take out every container that left or changed, so that a
      * container moving onto a port another container left finds it free. */
@@ -188,7 +189,7 @@ ofg_desired_place_new(struct ofg_desired *d, const struct ofg_config *config,
         if (port == OFPP_NONE) {
             continue;
         }
-        if (!ofg_flows_add_container(c, port, &d->flows)) {
+        if (!ofg_flows_add_container(c, port, d->sample, &d->flows)) {
             svec_add(refused, c->name);
             continue;
         }
@@ -265,4 +266,5 @@ ofg_desired_clear_dirty(struct ofg_desired *d)
         free(dirty);
     }
     d->all_dirty = false;
+    d->sample = true;
 }

@@ -41,6 +41,8 @@ struct ofg_desired {
     size_t n_net_cookies;
     struct hmap dirty;          /* Cookies whose flows may have changed. */
     bool all_dirty;             /* Everything may have changed. */
+    bool sample;                /* Counting flows send samples (true
+                                 * unless the switch refused the meter). */
 };
 
 void ofg_desired_init(struct ofg_desired *);

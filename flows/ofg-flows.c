@@ -28,6 +28,7 @@
  * whole. */
 struct ofg_flow_builder {
     uint64_t cookie;
+    bool sample;                /* Counting flows send samples. */
     struct ofg_flow **flows;
     size_t n_flows, allocated_flows;
 };
@@ -79,7 +80,8 @@ static void ofg_flows_add_accounting(struct ofg_flow_builder *,
                                      const struct ofg_container *,
                                      ofp_port_t);
 static void ofg_flows_add_switch_violation(struct ofg_flow_builder *);
-static void ofg_put_sample(struct ofpbuf *);
+static void ofg_put_sample(const struct ofg_flow_builder *,
+                           struct ofpbuf *);
 static void ofg_flows_add_switch_source(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_guards(struct ofg_flow_builder *);
 static void ofg_flows_add_switch_nd(struct ofg_flow_builder *);
@@ -179,10 +181,11 @@ ofg_flows_container_port(const struct ofg_container *c,
 
 bool
 ofg_flows_add_container(const struct ofg_container *c, ofp_port_t port,
-                        struct ofg_flow_table *table)
+                        bool sample, struct ofg_flow_table *table)
 {
     struct ofg_flow_builder b;
     ofg_flow_builder_init(&b, ofg_flows_container_cookie(c));
+    b.sample = sample;
 
     ofg_flows_add_classify(&b, c, port);
     if (c->n_ipv4) {
@@ -218,11 +221,12 @@ ofg_flows_add_network(const struct ofg_network *net,
 
 void
 ofg_flows_add_switch(const struct ofg_switch *sw,
-                     const struct simap *ports,
+                     const struct simap *ports, bool sample,
                      struct ofg_flow_table *table)
 {
     struct ofg_flow_builder b;
     ofg_flow_builder_init(&b, ofg_flows_switch_cookie());
+    b.sample = sample;
 
     /* Explicit default drops, although OpenFlow 1.3's table-miss drops too:
      * they make the drops visible, with counters, in "ovs-ofctl
@@ -260,11 +264,11 @@ ofg_flows_compile(const struct ofg_config *config, const struct ofg_switch *sw,
 {
     bool *used = xcalloc(config->n_networks + 1, sizeof *used);
 
-    ofg_flows_add_switch(sw, ports, table);
+    ofg_flows_add_switch(sw, ports, true, table);
     for (size_t i = 0; i < config->n_containers; i++) {
         const struct ofg_container *c = &config->containers[i];
         ofp_port_t port = ofg_flows_container_port(c, sw, ports);
-        if (port != OFPP_NONE && ofg_flows_add_container(c, port, table)) {
+        if (port != OFPP_NONE && ofg_flows_add_container(c, port, true, table)) {
             used[c->network - config->networks] = true;
         }
     }
@@ -568,7 +572,7 @@ ofg_flows_add_accounting(struct ofg_flow_builder *b,
 {
     uint64_t stub[64 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    ofg_put_sample(&ofpacts);
+    ofg_put_sample(b, &ofpacts);
     bool ipv6 = ofg_container_has_ipv6(c);
     for (int v = 0; v < OFG_N_VIOLATIONS; v++) {
         if (!ofg_violation_is_container(v)
@@ -609,7 +613,7 @@ ofg_flows_add_switch_violation(struct ofg_flow_builder *b)
                           OFG_TABLE_ACCOUNT);
 
     ofpbuf_clear(&ofpacts);
-    ofg_put_sample(&ofpacts);
+    ofg_put_sample(b, &ofpacts);
     ofg_match_violation(&match, OFG_VIOLATION_UNKNOWN_PORT);
     ofg_flow_builder_add(b, OFG_TABLE_ACCOUNT, OFG_PRIO_PORT, &match,
                          &ofpacts);
@@ -1106,19 +1110,12 @@ ofg_match_violation(struct match *match, enum ofg_violation why)
                               htonll(OFG_MD_VIOLATION_MASK));
 }
 
-static bool sampling = true;
-
-void
-ofg_flows_set_sampling(bool on)
-{
-    sampling = on;
-}
-
-/* A copy of the frame to ofguard, rate-limited by the sampling meter. */
+/* A copy of the frame to ofguard, rate-limited by the sampling meter, if
+ * the builder's flows send samples. */
 static void
-ofg_put_sample(struct ofpbuf *ofpacts)
+ofg_put_sample(const struct ofg_flow_builder *b, struct ofpbuf *ofpacts)
 {
-    if (!sampling) {
+    if (!b->sample) {
         return;
     }
     struct ofpact_controller *oc = ofpact_put_CONTROLLER(ofpacts);

@@ -131,14 +131,12 @@ ofp_port_t ofg_flows_container_port(const struct ofg_container *,
 /* Adds the flows of 'container', whose port is 'port', to 'flows'.
  * Returns false, adding nothing, if one of its flows is already in 'flows'
  * (two containers on one port). */
+/* With 'sample', the counting flows send ofguard samples (through the
+ * meter OFG_SAMPLE_METER_ID).  Without, for a switch that refused the
+ * meter: an unmetered copy of every dropped frame would let a flood of
+ * forged frames load the switch and ofguard. */
 bool ofg_flows_add_container(const struct ofg_container *, ofp_port_t port,
-                             struct ofg_flow_table *flows);
-
-/* Whether the accounting flows send samples to ofguard (through the meter
- * OFG_SAMPLE_METER_ID).  Off for a switch that refused the meter: an
- * unmetered copy of every dropped frame would let a flood of forged frames
- * load the switch and ofguard. */
-void ofg_flows_set_sampling(bool);
+                             bool sample, struct ofg_flow_table *flows);
 
 /* Adds the flows that the containers of 'network' share (gateway, subnet
  * and routed rules) to 'flows'.  A switch needs them while it has at
@@ -149,7 +147,7 @@ void ofg_flows_add_network(const struct ofg_network *,
 /* Adds a switch's own flows (table defaults, trusted ports, the guards
  * every container shares) to 'flows'. */
 void ofg_flows_add_switch(const struct ofg_switch *sw,
-                          const struct simap *ports,
+                          const struct simap *ports, bool sample,
                           struct ofg_flow_table *flows);
 
 /* Adds every flow 'config' wants on a switch ('sw', 'ports' as above). */

@@ -209,9 +209,9 @@ test_placement(void)
     struct ofg_flow_table table;
     ofg_flow_table_init(&table);
     const struct ofg_container *vm2 = ofg_config_find_container(cfg, "vm2");
-    CHECK(ofg_flows_add_container(vm1, u16_to_ofp(2), &table));
+    CHECK(ofg_flows_add_container(vm1, u16_to_ofp(2), true, &table));
     size_t n = ofg_flow_table_count(&table);
-    CHECK(!ofg_flows_add_container(vm2, u16_to_ofp(2), &table));
+    CHECK(!ofg_flows_add_container(vm2, u16_to_ofp(2), true, &table));
     CHECK(ofg_flow_table_count(&table) == n);
     CHECK(!ofg_flow_table_find_group(&table,
                                      ofg_flows_container_cookie(vm2)));
@@ -257,7 +257,7 @@ test_diff(void)
     const struct ofg_container *vm2b = ofg_config_find_container(b, "vm2");
     uint64_t cookie = ofg_flows_container_cookie(vm2b);
     ofg_flow_table_remove_group(&desired, cookie);
-    CHECK(ofg_flows_add_container(vm2b, u16_to_ofp(3), &desired));
+    CHECK(ofg_flows_add_container(vm2b, u16_to_ofp(3), true, &desired));
     ofg_flow_changes_init(&ch);
     ofg_flow_table_diff_groups(&desired, &installed, &cookie, 1, &ch);
     /* ARP and IP source flows: 2 deletes, 2 adds. */
@@ -328,7 +328,8 @@ count_container_flows(const char *ipv4, const char *ipv6,
     }
     struct ofg_flow_table table;
     ofg_flow_table_init(&table);
-    ofg_flows_add_container(&cfg->containers[0], u16_to_ofp(1), &table);
+    ofg_flows_add_container(&cfg->containers[0], u16_to_ofp(1), true,
+                            &table);
     /* The pipeline's flows; the accounting ones are counted apart. */
     size_t n = 0;
     const struct ofg_flow *flow;
