@@ -186,7 +186,9 @@
             }
             if (l.violations > 0) {
                 state = 'ofg-attack';
-                lines.push({s: l.violations + ' violations', cls: 'ofg-alert'});
+                lines.push({s: l.violations + (l.violations === 1 ? ' violation'
+                                                   : ' violations'),
+                            cls: 'ofg-alert'});
                 if (l.last_violation > 0) {
                     lines.push({s: 'last ' + when(l.last_violation),
                                 cls: 'ofg-alert'});

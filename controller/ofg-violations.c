@@ -11,20 +11,28 @@
 #include "flow.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "svec.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(violation);
 
-/* One logged event: its text without the repeat count, when it was logged,
- * and how many identical events followed within the second. */
+/* One logged event: its fields (alternately key and value, in the order
+ * they are logged), its key=value text without the repeat count, which
+ * identifies it, when it was logged, and how many identical events
+ * followed within the second. */
 struct ofg_violation_event {
     struct hmap_node node;
+    struct svec fields;
     char *text;
     long long int logged;
     unsigned int repeats;
 };
+
+/* Whether log lines are JSON objects instead of key=value pairs. */
+static bool log_json;
 
 /* Events folded per second: a flood of forged frames makes one line per
  * distinct event and second, not one per frame (the meter bounds the
@@ -34,6 +42,20 @@ struct ofg_violation_event {
 static struct ofg_violation_counter *counter_find(
     const struct ofg_violations *, uint64_t cookie, enum ofg_violation);
 static void event_flush(struct ofg_violations *, struct ofg_violation_event *);
+static void event_log(const struct ofg_violation_event *);
+static void format_fields(const struct svec *, bool json, struct ds *);
+static void add_field(struct svec *, const char *key, const char *value);
+static void add_fieldf(struct svec *, const char *key, const char *format,
+                       ...)
+    OVS_PRINTF_FORMAT(3, 4);
+static void add_ipv6_field(struct svec *, const char *key,
+                           const struct in6_addr *);
+
+void
+ofg_violations_set_json(bool json)
+{
+    log_json = json;
+}
 
 void
 ofg_violations_init(struct ofg_violations *v)
@@ -53,6 +75,7 @@ ofg_violations_destroy(struct ofg_violations *v)
 
     struct ofg_violation_event *e;
     HMAP_FOR_EACH_POP (e, node, &v->recent) {
+        svec_destroy(&e->fields);
         free(e->text);
         free(e);
     }
@@ -95,27 +118,32 @@ ofg_violations_log(struct ofg_violations *v, const char *switch_name,
                    enum ofg_violation class,
                    const void *packet, size_t len, long long int now)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "switch=%s port=%s container=%s class=%s ",
-                  switch_name, port, container ? container : "-",
-                  ofg_violation_name(class));
-    ofg_violations_format_packet(packet, len, &s);
+    struct svec fields = SVEC_EMPTY_INITIALIZER;
+    add_field(&fields, "switch", switch_name);
+    add_field(&fields, "port", port);
+    add_field(&fields, "container", container ? container : "-");
+    add_field(&fields, "class", ofg_violation_name(class));
+    ofg_violations_packet_fields(packet, len, &fields);
 
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_fields(&fields, false, &s);
     uint32_t hash = hash_string(ds_cstr(&s), 0);
     struct ofg_violation_event *e;
     HMAP_FOR_EACH_WITH_HASH (e, node, hash, &v->recent) {
         if (!strcmp(e->text, ds_cstr(&s))) {
             e->repeats++;
             ds_destroy(&s);
+            svec_destroy(&fields);
             return;
         }
     }
-    VLOG_INFO("%s", ds_cstr(&s));
     e = xmalloc(sizeof *e);
+    e->fields = fields;
     e->text = ds_steal_cstr(&s);
     e->logged = now;
     e->repeats = 0;
     hmap_insert(&v->recent, &e->node, hash);
+    event_log(e);
 }
 
 void
@@ -141,53 +169,50 @@ ofg_violations_next_flush(const struct ofg_violations *v)
 }
 
 void
-ofg_violations_format_packet(const void *packet, size_t len, struct ds *s)
+ofg_violations_packet_fields(const void *packet, size_t len,
+                             struct svec *fields)
 {
     struct dp_packet p;
     struct flow flow;
     dp_packet_use_const(&p, packet, len);
     flow_extract(&p, &flow);
 
-    ds_put_format(s, "src_mac="ETH_ADDR_FMT" dst_mac="ETH_ADDR_FMT,
-                  ETH_ADDR_ARGS(flow.dl_src), ETH_ADDR_ARGS(flow.dl_dst));
+    add_fieldf(fields, "src_mac", ETH_ADDR_FMT, ETH_ADDR_ARGS(flow.dl_src));
+    add_fieldf(fields, "dst_mac", ETH_ADDR_FMT, ETH_ADDR_ARGS(flow.dl_dst));
     if (flow.vlans[0].tci & htons(VLAN_CFI)) {
-        ds_put_format(s, " vlan=%d", vlan_tci_to_vid(flow.vlans[0].tci));
+        add_fieldf(fields, "vlan", "%d", vlan_tci_to_vid(flow.vlans[0].tci));
     }
-    ds_put_format(s, " eth_type=0x%04"PRIx16, ntohs(flow.dl_type));
+    add_fieldf(fields, "eth_type", "0x%04"PRIx16, ntohs(flow.dl_type));
     if (flow.dl_type == htons(ETH_TYPE_ARP)) {
-        ds_put_format(s, " arp_op=%"PRIu8" arp_spa="IP_FMT" arp_sha="
-                      ETH_ADDR_FMT" arp_tpa="IP_FMT, flow.nw_proto,
-                      IP_ARGS(flow.nw_src), ETH_ADDR_ARGS(flow.arp_sha),
-                      IP_ARGS(flow.nw_dst));
+        add_fieldf(fields, "arp_op", "%"PRIu8, flow.nw_proto);
+        add_fieldf(fields, "arp_spa", IP_FMT, IP_ARGS(flow.nw_src));
+        add_fieldf(fields, "arp_sha", ETH_ADDR_FMT,
+                   ETH_ADDR_ARGS(flow.arp_sha));
+        add_fieldf(fields, "arp_tpa", IP_FMT, IP_ARGS(flow.nw_dst));
+        return;
     } else if (flow.dl_type == htons(ETH_TYPE_IP)) {
-        ds_put_format(s, " src_ip="IP_FMT" dst_ip="IP_FMT" proto=%"PRIu8,
-                      IP_ARGS(flow.nw_src), IP_ARGS(flow.nw_dst),
-                      flow.nw_proto);
+        add_fieldf(fields, "src_ip", IP_FMT, IP_ARGS(flow.nw_src));
+        add_fieldf(fields, "dst_ip", IP_FMT, IP_ARGS(flow.nw_dst));
     } else if (flow.dl_type == htons(ETH_TYPE_IPV6)) {
-        ds_put_cstr(s, " src_ip=");
-        ipv6_format_addr(&flow.ipv6_src, s);
-        ds_put_cstr(s, " dst_ip=");
-        ipv6_format_addr(&flow.ipv6_dst, s);
-        ds_put_format(s, " proto=%"PRIu8, flow.nw_proto);
-        if (flow.nw_proto == IPPROTO_ICMPV6
-            && (flow.tp_src == htons(135) || flow.tp_src == htons(136))) {
-            ds_put_cstr(s, " nd_target=");
-            ipv6_format_addr(&flow.nd_target, s);
-        }
+        add_ipv6_field(fields, "src_ip", &flow.ipv6_src);
+        add_ipv6_field(fields, "dst_ip", &flow.ipv6_dst);
+    } else {
+        return;                 /* No IP header. */
     }
-    if (flow.dl_type != htons(ETH_TYPE_IP)
-        && flow.dl_type != htons(ETH_TYPE_IPV6)) {
-        /* No transport header. */
-    } else if (flow.nw_proto == IPPROTO_ICMP
-               || flow.nw_proto == IPPROTO_ICMPV6) {
-        ds_put_format(s, " icmp_type=%"PRIu16, ntohs(flow.tp_src));
+    add_fieldf(fields, "proto", "%"PRIu8, flow.nw_proto);
+    if (flow.nw_proto == IPPROTO_ICMPV6
+        && (flow.tp_src == htons(135) || flow.tp_src == htons(136))) {
+        add_ipv6_field(fields, "nd_target", &flow.nd_target);
+    }
+    if (flow.nw_proto == IPPROTO_ICMP || flow.nw_proto == IPPROTO_ICMPV6) {
+        add_fieldf(fields, "icmp_type", "%"PRIu16, ntohs(flow.tp_src));
     } else if (flow.nw_proto == IPPROTO_UDP || flow.nw_proto == IPPROTO_TCP) {
-        ds_put_format(s, " src_port=%"PRIu16" dst_port=%"PRIu16,
-                      ntohs(flow.tp_src), ntohs(flow.tp_dst));
+        add_fieldf(fields, "src_port", "%"PRIu16, ntohs(flow.tp_src));
+        add_fieldf(fields, "dst_port", "%"PRIu16, ntohs(flow.tp_dst));
     }
     if (flow.nw_frag & FLOW_NW_FRAG_ANY) {
-        ds_put_cstr(s, flow.nw_frag & FLOW_NW_FRAG_LATER ? " frag=later"
-                    : " frag=first");
+        add_field(fields, "frag",
+                  flow.nw_frag & FLOW_NW_FRAG_LATER ? "later" : "first");
     }
 }
 
@@ -209,9 +234,97 @@ static void
 event_flush(struct ofg_violations *v, struct ofg_violation_event *e)
 {
     if (e->repeats) {
-        VLOG_INFO("%s repeated=%u", e->text, e->repeats);
+        add_fieldf(&e->fields, "repeated", "%u", e->repeats);
+        event_log(e);
     }
     hmap_remove(&v->recent, &e->node);
+    svec_destroy(&e->fields);
     free(e->text);
     free(e);
+}
+
+static void
+event_log(const struct ofg_violation_event *e)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_fields(&e->fields, log_json, &s);
+    VLOG_INFO("%s", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* A value that must be quoted in key=value form: empty, or with a space,
+ * quote or '=' that would make the line ambiguous.  Port and container
+ * names come from the switch and the config and may hold anything. */
+static bool
+needs_quotes(const char *value)
+{
+    return !*value || value[strcspn(value, " \t\"=\\")];
+}
+
+/* A value written as a JSON number: decimal digits without a leading zero
+ * (counts, ports, protocol numbers), never an address. */
+static bool
+is_json_number(const char *value)
+{
+    size_t n = strspn(value, "0123456789");
+    return n && !value[n] && (value[0] != '0' || n == 1) && n < 16;
+}
+
+static void
+format_fields(const struct svec *fields, bool json, struct ds *s)
+{
+    if (json) {
+        ds_put_char(s, '{');
+    }
+    for (size_t i = 0; i + 1 < fields->n; i += 2) {
+        const char *key = fields->names[i];
+        const char *value = fields->names[i + 1];
+        if (json) {
+            ds_put_format(s, "%s\"%s\":", i ? "," : "", key);
+            if (is_json_number(value)) {
+                ds_put_cstr(s, value);
+            } else {
+                json_string_escape(value, s);
+            }
+        } else {
+            ds_put_format(s, "%s%s=", i ? " " : "", key);
+            if (needs_quotes(value)) {
+                json_string_escape(value, s);
+            } else {
+                ds_put_cstr(s, value);
+            }
+        }
+    }
+    if (json) {
+        ds_put_char(s, '}');
+    }
+}
+
+static void
+add_field(struct svec *fields, const char *key, const char *value)
+{
+    svec_add(fields, key);
+    svec_add(fields, value);
+}
+
+static void
+add_fieldf(struct svec *fields, const char *key, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    svec_add(fields, key);
+    svec_add_nocopy(fields, xvasprintf(format, args));
+    va_end(args);
+}
+
+/* Adds 'addr' in IPv6 notation even when it is IPv4-mapped: a frame that
+ * claims "::ffff:10.0.0.5" should be logged as what it claims. */
+static void
+add_ipv6_field(struct svec *fields, const char *key,
+               const struct in6_addr *addr)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ipv6_format_addr(addr, &s);
+    svec_add(fields, key);
+    svec_add_nocopy(fields, ds_steal_cstr(&s));
 }

@@ -11,12 +11,13 @@
  * one line per event, the same event repeated within a second folded into
  * one line with a count. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "flows/ofg-violation.h"
 #include "openvswitch/hmap.h"
 
-struct ds;
+struct svec;
 
 struct ofg_violations {
     struct hmap counters;       /* "struct ofg_violation_counter"s. */
@@ -62,8 +63,12 @@ void ofg_violations_log(struct ofg_violations *, const char *switch_name,
 void ofg_violations_run(struct ofg_violations *, long long int now);
 long long int ofg_violations_next_flush(const struct ofg_violations *);
 
-/* Appends to 's' the headers of 'packet' as key=value pairs. */
-void ofg_violations_format_packet(const void *packet, size_t len,
-                                  struct ds *s);
+/* Appends the headers of 'packet' to 'fields', alternately key and
+ * value. */
+void ofg_violations_packet_fields(const void *packet, size_t len,
+                                  struct svec *fields);
+
+/* Makes every log line a JSON object instead of key=value pairs. */
+void ofg_violations_set_json(bool json);
 
 #endif /* controller/ofg-violations.h */

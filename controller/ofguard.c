@@ -1121,6 +1121,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_HA_LOCK_NAME,
         OPT_METRICS_FILE,
         OPT_METRICS_INTERVAL,
+        OPT_VIOLATION_LOG,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -1139,6 +1140,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"violation-interval", required_argument, NULL,
          OPT_VIOLATION_INTERVAL},
         {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
+        {"violation-log", required_argument, NULL, OPT_VIOLATION_LOG},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
         {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
@@ -1203,6 +1205,15 @@ parse_options(int argc, char *argv[], struct svec *listens,
         case OPT_SAMPLE_RATE:
             sample_rate = parse_int_option("sample-rate", optarg, 1, 10000,
                                            "frames per second");
+            break;
+
+        case OPT_VIOLATION_LOG:
+            if (!strcmp(optarg, "json") || !strcmp(optarg, "kv")) {
+                ofg_violations_set_json(!strcmp(optarg, "json"));
+            } else {
+                ovs_fatal(0, "--violation-log=%s: expected \"kv\" "
+                          "(key=value) or \"json\"", optarg);
+            }
             break;
 
         case OPT_HA_LOCK_NAME:
@@ -1332,6 +1343,8 @@ usage(void)
            "                          SECS (default %d, 0 = never)\n"
            "  --sample-rate=N         dropped frames a switch sends to be\n"
            "                          logged, per second (default %d)\n"
+           "  --violation-log=kv|json log each violation as key=value\n"
+           "                          pairs (default) or a JSON object\n"
            "\nHigh availability (several instances, one writes):\n"
            "  --ha-lock=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
            "                          ovsdb-server whose lock picks the\n"

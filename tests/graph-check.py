@@ -9,7 +9,8 @@
       The DOM after the page's script ran ("chromium --dump-dom"): no
       error reported, a card per container, every name and address of the
       config drawn in the picture (text or tooltip), fonts of 11 px or more,
-      and with --up/--down the live state of those containers' cards.
+      and with --up/--down/--attack the live state of those containers'
+      cards (connected, absent, sending violations).
   graph-check.py png FILE.png COLOR...
       A screenshot that is not blank and shows each COLOR (#rrggbb), the
       fills of the picture's elements.
@@ -133,6 +134,12 @@ def check_dom(config, text, args):
     for name in args['down']:
         if 'ofg-down' not in p.cards.get(name, []):
             fail('%s not drawn as absent: %s' % (name, p.cards.get(name)))
+    for name in args['attack']:
+        if 'ofg-attack' not in p.cards.get(name, []):
+            fail('%s not drawn as violating: %s' % (name, p.cards.get(name)))
+    for name in args['up'] + args['down']:
+        if 'ofg-attack' in p.cards.get(name, []):
+            fail('%s drawn as violating: %s' % (name, p.cards.get(name)))
     print('picture %gx%g px, %d cards, smallest font %s px'
           % (w, h, n, body['data-min-font']))
 
@@ -211,12 +218,13 @@ def main():
     if mode == 'page':
         check_page(config, text)
         return
-    args = {'max-width': 2400, 'max-height': 20000, 'up': [], 'down': []}
+    args = {'max-width': 2400, 'max-height': 20000, 'up': [], 'down': [],
+            'attack': []}
     key = None
     for a in argv[2:]:
         if a.startswith('--'):
             key = a[2:]
-        elif key in ('up', 'down'):
+        elif key in ('up', 'down', 'attack'):
             args[key].append(a)
         else:
             args[key] = float(a)
