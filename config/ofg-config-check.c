@@ -15,7 +15,8 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "packets.h"
-#include "simap.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
 #include "sort.h"
 #include "util.h"
 
@@ -44,6 +45,20 @@ struct port_users {
     struct port_user first;
     struct port_user first_any;
     struct shash on_switch;     /* Switch name -> struct port_user. */
+};
+
+/* A map from 64-bit keys (MACs, cookies) to the first entry with each key:
+ * no string to format or node to allocate per key, which matters when a
+ * reload checks 10,000 containers again. */
+struct u64_entry {
+    struct hmap_node node;
+    uint64_t key;
+    const void *data;
+};
+struct u64_map {
+    struct hmap map;
+    struct u64_entry *entries;  /* Room for every key added. */
+    size_t n;
 };
 
 /* One address or prefix of one container, as an interval of addresses
@@ -92,25 +107,29 @@ struct sweep_frame {
 
 static size_t *sort_by_position(const struct ofg_config *,
                                 const struct ofg_container_meta *);
-static void gateway_macs(const struct ofg_config *, struct shash *);
-static void check_mac_conflicts(struct ofg_ctx *, const struct shash *gw_macs,
+static void u64_map_init(struct u64_map *, size_t capacity);
+static void u64_map_destroy(struct u64_map *);
+static const void *u64_map_find(const struct u64_map *, uint64_t key);
+static bool u64_map_add(struct u64_map *, uint64_t key, const void *data);
+static void gateway_macs(const struct ofg_config *, struct u64_map *);
+static void check_mac_conflicts(struct ofg_ctx *,
+                                const struct u64_map *gw_macs,
                                 const struct ofg_container *,
                                 const struct ofg_container_meta *,
-                                struct shash *macs);
+                                struct u64_map *macs);
 static void check_cookie_conflict(struct ofg_ctx *,
                                   const struct ofg_container *,
                                   const struct ofg_container_meta *,
-                                  struct shash *cookies);
+                                  struct u64_map *cookies);
 static void check_port_conflicts(struct ofg_ctx *,
                                  const struct ofg_container *,
                                  const struct ofg_container_meta *,
                                  size_t rank, struct shash *ports);
 static void destroy_ports(struct shash *ports);
-static void check_address_conflicts(struct ofg_ctx *,
-                                    const struct ofg_config *,
+static void check_address_conflicts(const struct ofg_config *,
                                     const struct ofg_container_meta *,
                                     const size_t *order);
-static void report_addr_conflict(struct ofg_ctx *, const struct ofg_config *,
+static void report_addr_conflict(const struct ofg_config *,
                                  const struct ofg_container_meta *,
                                  const struct addr_entry *,
                                  const struct addr_entry *);
@@ -120,7 +139,7 @@ static void check_network_cookies(struct ofg_ctx *, const struct ofg_config *,
                                   const struct ofg_net_meta *,
                                   const struct ofg_container_meta *);
 static void report_network_cookie(struct ofg_ctx *, const char *path,
-                                  bool explicit, const char *cookie,
+                                  bool explicit, uint64_t cookie,
                                   const char *network);
 static size_t *rank_networks(const struct ofg_ctx *,
                              const struct ofg_config *,
@@ -214,19 +233,20 @@ ofg_check_switches(struct ofg_ctx *ctx, const struct ofg_config *cfg,
 }
 
 /* Reports containers that share a MAC (with each other or with a network's
- * gateway), a cookie, a port on one switch, or addresses of one network.
- * 'metas' tells which parts of each container are valid: only those are
- * compared. */
+ * gateway), a cookie, a port on one switch, or addresses of one network,
+ * each in the context of its file ('metas[i].ctx').  'metas' tells which
+ * parts of each container are valid: only those are compared. */
 void
-ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+ofg_check_containers(const struct ofg_config *cfg,
                      const struct ofg_container_meta *metas)
 {
     size_t *order = sort_by_position(cfg, metas);
 
-    struct shash macs = SHASH_INITIALIZER(&macs);
-    struct shash gw_macs = SHASH_INITIALIZER(&gw_macs);
+    struct u64_map macs, gw_macs, cookies;
+    u64_map_init(&macs, cfg->n_containers);
+    u64_map_init(&gw_macs, cfg->n_networks);
     gateway_macs(cfg, &gw_macs);
-    struct shash cookies = SHASH_INITIALIZER(&cookies);
+    u64_map_init(&cookies, cfg->n_containers);
     struct shash ports = SHASH_INITIALIZER(&ports);
     for (size_t oi = 0; oi < cfg->n_containers; oi++) {
         size_t i = order[oi];
@@ -234,22 +254,22 @@ ofg_check_containers(struct ofg_ctx *ctx, const struct ofg_config *cfg,
         const struct ofg_container_meta *m = &metas[i];
 
         if (m->mac_ok) {
-            check_mac_conflicts(ctx, &gw_macs, c, m, &macs);
+            check_mac_conflicts(m->ctx, &gw_macs, c, m, &macs);
         }
         if (m->cookie_ok) {
-            check_cookie_conflict(ctx, c, m, &cookies);
+            check_cookie_conflict(m->ctx, c, m, &cookies);
         }
         if (m->port_ok && m->switch_ok) {
-            check_port_conflicts(ctx, c, m, oi, &ports);
+            check_port_conflicts(m->ctx, c, m, oi, &ports);
         }
     }
 
-    check_address_conflicts(ctx, cfg, metas, order);
+    check_address_conflicts(cfg, metas, order);
 
     destroy_ports(&ports);
-    shash_destroy(&macs);
-    shash_destroy(&gw_macs);
-    shash_destroy(&cookies);
+    u64_map_destroy(&macs);
+    u64_map_destroy(&gw_macs);
+    u64_map_destroy(&cookies);
     free(order);
 }
 
@@ -355,7 +375,7 @@ ofg_gateways_find(const struct ofg_gateways *gws, const struct ofg_prefix *p)
 /* Containers. */
 
 /* Returns the indexes of the containers in the order of their entries in
- * the file (the caller must free the array), so that a conflict is always
+ * the files (the caller must free the array), so that a conflict is always
  * reported at the later of the two entries. */
 static size_t *
 sort_by_position(const struct ofg_config *cfg,
@@ -373,75 +393,113 @@ sort_by_position(const struct ofg_config *cfg,
     return fo.order;
 }
 
-/* Fills 'gw_macs' with each network's gateway_mac (MAC string -> the first
- * network with it), so that each container's MAC is looked up once rather
- * than compared with every network's. */
 static void
-gateway_macs(const struct ofg_config *cfg, struct shash *gw_macs)
+u64_map_init(struct u64_map *map, size_t capacity)
+{
+    hmap_init(&map->map);
+    hmap_reserve(&map->map, capacity);
+    map->entries = xmalloc(MAX(capacity, 1) * sizeof *map->entries);
+    map->n = 0;
+}
+
+static void
+u64_map_destroy(struct u64_map *map)
+{
+    hmap_destroy(&map->map);
+    free(map->entries);
+}
+
+static const void *
+u64_map_find(const struct u64_map *map, uint64_t key)
+{
+    const struct u64_entry *e;
+    HMAP_FOR_EACH_WITH_HASH (e, node, hash_uint64(key), &map->map) {
+        if (e->key == key) {
+            return e->data;
+        }
+    }
+    return NULL;
+}
+
+/* Adds 'key' with 'data' unless 'key' is there already.  Returns true if it
+ * added it. */
+static bool
+u64_map_add(struct u64_map *map, uint64_t key, const void *data)
+{
+    if (u64_map_find(map, key)) {
+        return false;
+    }
+    struct u64_entry *e = &map->entries[map->n++];
+    e->key = key;
+    e->data = data;
+    hmap_insert(&map->map, &e->node, hash_uint64(key));
+    return true;
+}
+
+/* Fills 'gw_macs' with each network's gateway_mac (MAC -> the first network
+ * with it), so that each container's MAC is looked up once rather than
+ * compared with every network's. */
+static void
+gateway_macs(const struct ofg_config *cfg, struct u64_map *gw_macs)
 {
     for (size_t k = 0; k < cfg->n_networks; k++) {
         const struct ofg_network *net = &cfg->networks[k];
         if (net->has_gateway_mac) {
-            char *key = xasprintf(ETH_ADDR_FMT,
-                                  ETH_ADDR_ARGS(net->gateway_mac));
-            if (!shash_find(gw_macs, key)) {
-                shash_add_nocopy(gw_macs, key, net);
-            } else {
-                free(key);
-            }
+            u64_map_add(gw_macs, eth_addr_to_uint64(net->gateway_mac), net);
         }
     }
 }
 
 /* Reports container 'c' if its MAC is also the MAC of a container in 'macs'
- * (MAC string -> container) or the gateway_mac of a network in 'gw_macs',
- * and adds it to 'macs' otherwise. */
+ * or the gateway_mac of a network in 'gw_macs', and adds it to 'macs'
+ * otherwise. */
 static void
-check_mac_conflicts(struct ofg_ctx *ctx, const struct shash *gw_macs,
+check_mac_conflicts(struct ofg_ctx *ctx, const struct u64_map *gw_macs,
                     const struct ofg_container *c,
-                    const struct ofg_container_meta *m, struct shash *macs)
+                    const struct ofg_container_meta *m, struct u64_map *macs)
 {
-    char *key = xasprintf(ETH_ADDR_FMT, ETH_ADDR_ARGS(c->mac));
-    const struct ofg_container *other = shash_find_data(macs, key);
+    uint64_t key = eth_addr_to_uint64(c->mac);
+    const struct ofg_container *other = u64_map_find(macs, key);
+    const struct ofg_network *net = u64_map_find(gw_macs, key);
+    if (!other) {
+        u64_map_add(macs, key, c);
+    }
+    if (!other && !net) {
+        return;
+    }
+
     char *mpath = ofg_path_member(m->path, "mac");
     if (other) {
-        ofg_ctx_error(ctx, mpath, false, "%s is also the MAC of "
-                      "containers.%s", key, other->name);
-    } else {
-        shash_add(macs, key, c);
+        ofg_ctx_error(ctx, mpath, false, ETH_ADDR_FMT" is also the MAC of "
+                      "containers.%s", ETH_ADDR_ARGS(c->mac), other->name);
     }
-    const struct ofg_network *net = shash_find_data(gw_macs, key);
     if (net) {
-        ofg_ctx_error(ctx, mpath, false, "%s is the gateway_mac of "
-                      "networks.%s", key, net->name);
+        ofg_ctx_error(ctx, mpath, false, ETH_ADDR_FMT" is the gateway_mac "
+                      "of networks.%s", ETH_ADDR_ARGS(c->mac), net->name);
     }
     free(mpath);
-    free(key);
 }
 
 /* Reports container 'c' if its cookie is also the cookie of a container in
- * 'cookies' (cookie string -> container), and adds it to 'cookies'
- * otherwise. */
+ * 'cookies', and adds it to 'cookies' otherwise. */
 static void
 check_cookie_conflict(struct ofg_ctx *ctx, const struct ofg_container *c,
                       const struct ofg_container_meta *m,
-                      struct shash *cookies)
+                      struct u64_map *cookies)
 {
-    char *key = xasprintf("%"PRIx64, c->cookie);
-    const struct ofg_container *other = shash_find_data(cookies, key);
+    const struct ofg_container *other = u64_map_find(cookies, c->cookie);
     if (!other) {
-        shash_add(cookies, key, c);
+        u64_map_add(cookies, c->cookie, c);
     } else if (m->cookie_explicit) {
         char *cpath = ofg_path_member(m->path, "cookie");
-        ofg_ctx_error(ctx, cpath, false, "cookie 0x%s is also the cookie of "
-                      "containers.%s", key, other->name);
+        ofg_ctx_error(ctx, cpath, false, "cookie 0x%"PRIx64" is also the "
+                      "cookie of containers.%s", c->cookie, other->name);
         free(cpath);
     } else {
-        ofg_ctx_error(ctx, m->path, false, "derived cookie 0x%s is also the "
-                      "cookie of containers.%s; set \"cookie\" explicitly",
-                      key, other->name);
+        ofg_ctx_error(ctx, m->path, false, "derived cookie 0x%"PRIx64" is "
+                      "also the cookie of containers.%s; set \"cookie\" "
+                      "explicitly", c->cookie, other->name);
     }
-    free(key);
 }
 
 /* Reports container 'c', the 'rank'th in the file, if a container before
@@ -517,7 +575,7 @@ destroy_ports(struct shash *ports)
  * lists the containers in file order), naming the other, as the other
  * duplicate checks do. */
 static void
-check_address_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+check_address_conflicts(const struct ofg_config *cfg,
                         const struct ofg_container_meta *metas,
                         const size_t *order)
 {
@@ -568,7 +626,7 @@ check_address_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
             struct addr_entry *later = e->rank > widest->rank ? e : widest;
             struct addr_entry *other = later == e ? widest : e;
             if (!later->reported) {
-                report_addr_conflict(ctx, cfg, metas, later, other);
+                report_addr_conflict(cfg, metas, later, other);
                 later->reported = true;
             }
         }
@@ -582,7 +640,7 @@ check_address_conflicts(struct ofg_ctx *ctx, const struct ofg_config *cfg,
 
 /* Reports that address entry 'e' overlaps 'o', of another container. */
 static void
-report_addr_conflict(struct ofg_ctx *ctx, const struct ofg_config *cfg,
+report_addr_conflict(const struct ofg_config *cfg,
                      const struct ofg_container_meta *metas,
                      const struct addr_entry *e, const struct addr_entry *o)
 {
@@ -604,10 +662,10 @@ report_addr_conflict(struct ofg_ctx *ctx, const struct ofg_config *cfg,
     ofg_prefix_format(&p, &ps);
     ofg_prefix_format(&q, &qs);
     if (p.plen == q.plen) {
-        ofg_ctx_error(ctx, epath, false, "%s is also an address of "
+        ofg_ctx_error(m->ctx, epath, false, "%s is also an address of "
                       "containers.%s", ds_cstr(&ps), d->name);
     } else {
-        ofg_ctx_error(ctx, epath, false, "%s overlaps %s of containers.%s",
+        ofg_ctx_error(m->ctx, epath, false, "%s overlaps %s of containers.%s",
                       ds_cstr(&ps), ds_cstr(&qs), d->name);
     }
     ds_destroy(&ps);
@@ -638,47 +696,40 @@ check_network_cookies(struct ofg_ctx *ctx, const struct ofg_config *cfg,
                       const struct ofg_net_meta *net_metas,
                       const struct ofg_container_meta *metas)
 {
-    struct simap cookies = SIMAP_INITIALIZER(&cookies);
+    struct u64_map cookies;
+    u64_map_init(&cookies, cfg->n_networks);
     for (size_t i = 0; i < cfg->n_networks; i++) {
-        if (!net_metas[i].cookie_ok) {
-            continue;
-        }
-        char *key = xasprintf("%"PRIx64, cfg->networks[i].cookie);
-        const struct simap_node *other = simap_find(&cookies, key);
-        if (other) {
+        const struct ofg_network *net = &cfg->networks[i];
+        if (net_metas[i].cookie_ok && !u64_map_add(&cookies, net->cookie,
+                                                   net)) {
+            const struct ofg_network *other = u64_map_find(&cookies,
+                                                           net->cookie);
             report_network_cookie(ctx, net_metas[i].path,
-                                  net_metas[i].cookie_explicit, key,
-                                  cfg->networks[other->data].name);
-        } else {
-            simap_put(&cookies, key, i);
+                                  net_metas[i].cookie_explicit, net->cookie,
+                                  other->name);
         }
-        free(key);
     }
     for (size_t i = 0; i < cfg->n_containers; i++) {
-        if (!metas[i].cookie_ok) {
-            continue;
+        const struct ofg_network *net;
+        if (metas[i].cookie_ok
+            && (net = u64_map_find(&cookies, cfg->containers[i].cookie))) {
+            report_network_cookie(metas[i].ctx, metas[i].path,
+                                  metas[i].cookie_explicit,
+                                  cfg->containers[i].cookie, net->name);
         }
-        char *key = xasprintf("%"PRIx64, cfg->containers[i].cookie);
-        const struct simap_node *net = simap_find(&cookies, key);
-        if (net) {
-            report_network_cookie(ctx, metas[i].path,
-                                  metas[i].cookie_explicit, key,
-                                  cfg->networks[net->data].name);
-        }
-        free(key);
     }
-    simap_destroy(&cookies);
+    u64_map_destroy(&cookies);
 }
 
-/* Reports that the entry at 'path' has the cookie 0x'cookie' of network
+/* Reports that the entry at 'path' has the cookie 'cookie' of network
  * 'network': at its "cookie" if 'explicit', otherwise at the entry, whose
  * cookie was derived from its name, with the way out. */
 static void
 report_network_cookie(struct ofg_ctx *ctx, const char *path, bool explicit,
-                      const char *cookie, const char *network)
+                      uint64_t cookie, const char *network)
 {
     char *cpath = ofg_path_member(path, "cookie");
-    ofg_ctx_error(ctx, explicit ? cpath : path, false, "%scookie 0x%s is "
+    ofg_ctx_error(ctx, explicit ? cpath : path, false, "%scookie 0x%"PRIx64" is "
                   "also the cookie of networks.%s%s",
                   explicit ? "" : "derived ", cookie, network,
                   explicit ? "" : "; set \"cookie\"");
@@ -892,14 +943,18 @@ prefix_range(const struct ofg_prefix *p, struct in6_addr *first,
 
 /* Sorting. */
 
-/* Orders container indexes 'a' and 'b' of 'file_order' by the position of
- * their entries, then by index. */
+/* Orders container indexes 'a' and 'b' of 'file_order' by their files'
+ * ranks, then the positions of their entries, then index. */
 static int
 compare_by_position(size_t a, size_t b, void *file_order)
 {
     const struct file_order *fo = file_order;
     size_t x = fo->order[a], y = fo->order[b];
-    int cmp = ofg_pos_compare(&fo->metas[x].pos, &fo->metas[y].pos);
+    const struct ofg_container_meta *mx = &fo->metas[x], *my = &fo->metas[y];
+    if (mx->file != my->file) {
+        return mx->file < my->file ? -1 : 1;
+    }
+    int cmp = ofg_pos_compare(&mx->pos, &my->pos);
     return cmp ? cmp : x < y ? -1 : x > y;
 }
 

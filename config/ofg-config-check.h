@@ -27,7 +27,7 @@ struct ofg_switch_meta;
 
 void ofg_check_switches(struct ofg_ctx *, const struct ofg_config *,
                         const struct ofg_switch_meta *);
-void ofg_check_containers(struct ofg_ctx *, const struct ofg_config *,
+void ofg_check_containers(const struct ofg_config *,
                           const struct ofg_container_meta *);
 void ofg_check_networks(struct ofg_ctx *, const struct ofg_config *,
                         const struct ofg_net_meta *,

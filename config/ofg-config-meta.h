@@ -16,6 +16,8 @@
 #include "config/ofg-config.h"
 #include "config/ofg-config-scan.h"
 
+struct ofg_ctx;
+
 /* "networks": { NAME: {...} } */
 struct ofg_net_meta {
     char *path;
@@ -35,6 +37,10 @@ struct ofg_switch_meta {
 struct ofg_container_meta {
     char *path;
     struct ofg_pos pos;
+    struct ofg_ctx *ctx;        /* The context of the container's file, where
+                                 * its conflicts with others are reported. */
+    unsigned int file;          /* The file's rank in the configuration: 0
+                                 * for the main file, then the drop-ins. */
     bool mac_ok;
     bool port_ok;
     bool switch_ok;             /* No "switch", or it names a switch. */

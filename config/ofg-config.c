@@ -5,7 +5,6 @@
 #include <config.h>
 #include "config/ofg-config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,75 +13,66 @@
  * includes "openvswitch/json.h", whose functions have the same names; keep
  * it that way. */
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "config/ofg-config-check.h"
 #include "config/ofg-config-ctx.h"
 #include "config/ofg-config-entry.h"
 #include "config/ofg-config-meta.h"
+#include "config/ofg-config-part.h"
 #include "config/ofg-config-schema.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
 
-static char *parse_text(const char *file_name, const char *text, size_t len,
-                        struct ofg_config **configp);
 static void put_sha256(const char *text, size_t len, char hex[64 + 1]);
-static void validate(struct ofg_ctx *, json_t *root, struct ofg_config *);
-static struct ofg_net_meta *validate_networks(struct ofg_ctx *, json_t *,
-                                              struct ofg_config *);
-static struct ofg_switch_meta *validate_switches(struct ofg_ctx *, json_t *,
-                                                 struct ofg_config *);
+static void put_hex(const unsigned char digest[SHA256_DIGEST_LENGTH],
+                    char hex[64 + 1]);
+static void validate(struct ofg_ctx *, json_t *root,
+                     struct ofg_config_part *, bool need_containers);
+static void validate_dropin(struct ofg_ctx *, json_t *root,
+                            struct ofg_config_part *);
+static void validate_networks(struct ofg_ctx *, json_t *,
+                              struct ofg_config_part *);
+static void validate_switches(struct ofg_ctx *, json_t *,
+                              struct ofg_config_part *);
 static void validate_containers(struct ofg_ctx *, json_t *,
-                                struct ofg_config *,
-                                const struct ofg_net_meta *);
+                                struct ofg_config_part *,
+                                const struct ofg_config_part *main);
+static char *collect_errors(struct ofg_config_part **, size_t n_parts);
+static void put_config_sha256(struct ofg_config *);
 static const void *find_by_name(const void *array, size_t n, size_t size,
                                 size_t name_offset, const char *name);
 static bool network_equal(const struct ofg_network *,
                           const struct ofg_network *);
 
 char *
-ofg_config_read(const char *file_name, struct ofg_config **configp)
+ofg_config_read(const char *path, struct ofg_config **configp)
 {
-    *configp = NULL;
-
-    FILE *file = fopen(file_name, "rb");
-    if (!file) {
-        return xasprintf("%s: cannot open: %s\n", file_name,
-                         ovs_strerror(errno));
-    }
-
-    /* Read one byte more than the limit, to know it is exceeded, and no
-     * more, whatever the file's size (it may grow, or be a pipe). */
-    struct ds text = DS_EMPTY_INITIALIZER;
-    char buf[4096];
-    size_t n;
-    while (text.length <= OFG_CONFIG_MAX_SIZE
-           && (n = fread(buf, 1, MIN(sizeof buf,
-                                     OFG_CONFIG_MAX_SIZE + 1 - text.length),
-                         file)) > 0) {
-        ds_put_buffer(&text, buf, n);
-    }
-    if (ferror(file)) {
-        int error = errno;
-        fclose(file);
-        ds_destroy(&text);
-        return xasprintf("%s: read error: %s\n", file_name,
-                         ovs_strerror(error));
-    }
-    fclose(file);
-
-    char *error = parse_text(file_name, ds_cstr(&text), text.length,
-                             configp);
-    ds_destroy(&text);
-    return error;
+    return ofg_config_reload(path, NULL, configp);
 }
 
 char *
 ofg_config_parse(const char *file_name, const char *text,
                  struct ofg_config **configp)
 {
-    return parse_text(file_name, text, strlen(text), configp);
+    *configp = NULL;
+
+    char *error;
+    struct ofg_config_part *part = ofg_config_part_parse(file_name, text,
+                                                         strlen(text),
+                                                         OFG_PART_WHOLE, NULL,
+                                                         &error);
+    if (!part) {
+        return error;
+    }
+    error = ofg_config_assemble(file_name, &part, 1, configp);
+    ofg_config_part_unref(part);
+    if (*configp) {
+        (*configp)->n_parsed = 1;
+    }
+    return error;
 }
 
 void
@@ -92,32 +82,12 @@ ofg_config_destroy(struct ofg_config *config)
         return;
     }
 
-    for (size_t i = 0; i < config->n_networks; i++) {
-        free(config->networks[i].name);
-    }
-    free(config->networks);
-
-    for (size_t i = 0; i < config->n_switches; i++) {
-        struct ofg_switch *sw = &config->switches[i];
-        free(sw->name);
-        for (size_t j = 0; j < sw->n_trusted_ports; j++) {
-            free(sw->trusted_ports[j]);
-        }
-        free(sw->trusted_ports);
-        free(sw->operator_cookies);
-    }
-    free(config->switches);
-
-    for (size_t i = 0; i < config->n_containers; i++) {
-        struct ofg_container *c = &config->containers[i];
-        free(c->name);
-        free(c->switch_name);
-        free(c->port);
-        free(c->ipv4);
-        free(c->ipv6);
-    }
+    /* The entries' contents belong to the parts. */
     free(config->containers);
-
+    for (size_t i = 0; i < config->n_parts; i++) {
+        ofg_config_part_unref(config->parts[i]);
+    }
+    free(config->parts);
     free(config->file_name);
     free(config);
 }
@@ -248,18 +218,21 @@ ofg_config_derive_network_cookie(const char *name)
     return cookie;
 }
 
-/* Top level. */
+/* Files: parts of a configuration. */
 
-static char *
-parse_text(const char *file_name, const char *text, size_t len,
-           struct ofg_config **configp)
+struct ofg_config_part *
+ofg_config_part_parse(const char *file_name, const char *text, size_t len,
+                      enum ofg_part_kind kind, struct ofg_config_part *main,
+                      char **errorp)
 {
-    *configp = NULL;
-
+    ovs_assert((kind == OFG_PART_DROPIN) == (main != NULL));
+    *errorp = NULL;
     if (len > OFG_CONFIG_MAX_SIZE) {
-        return xasprintf("%s: larger than %d bytes (%d MiB), the limit for "
-                         "a configuration\n", file_name, OFG_CONFIG_MAX_SIZE,
-                         OFG_CONFIG_MAX_SIZE / (1024 * 1024));
+        *errorp = xasprintf("%s: larger than %d bytes (%d MiB), the limit "
+                            "for a configuration\n", file_name,
+                            OFG_CONFIG_MAX_SIZE,
+                            OFG_CONFIG_MAX_SIZE / (1024 * 1024));
+        return NULL;
     }
 
     /* Duplicate keys are not rejected here: the position scan finds every
@@ -267,29 +240,80 @@ parse_text(const char *file_name, const char *text, size_t len,
     json_error_t jerror;
     json_t *root = json_loadb(text, len, 0, &jerror);
     if (!root) {
-        return xasprintf("%s:%d:%d: syntax error: %s\n", file_name,
-                         MAX(jerror.line, 1), MAX(jerror.column, 1),
-                         jerror.text);
+        *errorp = xasprintf("%s:%d:%d: syntax error: %s\n", file_name,
+                            MAX(jerror.line, 1), MAX(jerror.column, 1),
+                            jerror.text);
+        return NULL;
     }
 
-    struct ofg_ctx ctx;
-    struct ofg_config *config = xzalloc(sizeof *config);
-    config->file_name = xstrdup(file_name);
-    if (ofg_ctx_init(&ctx, file_name, text, len)) {
-        validate(&ctx, root, config);
+    struct ofg_config_part *part = xzalloc(sizeof *part);
+    ovs_refcount_init(&part->ref_cnt);
+    part->file_name = xstrdup(file_name);
+    put_sha256(text, len, part->sha256);
+    part->main = main ? ofg_config_part_ref(main) : NULL;
+    if (ofg_ctx_init(&part->ctx, part->file_name, text, len)) {
+        if (main) {
+            validate_dropin(&part->ctx, root, part);
+        } else {
+            validate(&part->ctx, root, part, kind == OFG_PART_WHOLE);
+        }
     }
     json_decref(root);
+    return part;
+}
 
-    char *error = NULL;
-    if (ctx.n_errors) {
-        ofg_config_destroy(config);
-        error = ofg_ctx_steal_errors(&ctx);
-    } else {
-        put_sha256(text, len, config->sha256);
-        *configp = config;
+struct ofg_config_part *
+ofg_config_part_ref(const struct ofg_config_part *part_)
+{
+    struct ofg_config_part *part = CONST_CAST(struct ofg_config_part *,
+                                              part_);
+    ovs_refcount_ref(&part->ref_cnt);
+    return part;
+}
+
+void
+ofg_config_part_unref(struct ofg_config_part *part)
+{
+    if (!part || ovs_refcount_unref_relaxed(&part->ref_cnt) > 1) {
+        return;
     }
-    ofg_ctx_destroy(&ctx);
-    return error;
+
+    for (size_t i = 0; i < part->n_networks; i++) {
+        free(part->networks[i].name);
+        free(part->net_metas[i].path);
+    }
+    free(part->networks);
+    free(part->net_metas);
+
+    for (size_t i = 0; i < part->n_switches; i++) {
+        struct ofg_switch *sw = &part->switches[i];
+        free(sw->name);
+        for (size_t j = 0; j < sw->n_trusted_ports; j++) {
+            free(sw->trusted_ports[j]);
+        }
+        free(sw->trusted_ports);
+        free(sw->operator_cookies);
+    }
+    free(part->switches);
+
+    for (size_t i = 0; i < part->n_containers; i++) {
+        struct ofg_container *c = &part->containers[i];
+        free(c->name);
+        free(c->switch_name);
+        free(c->port);
+        free(c->ipv4);
+        free(c->ipv6);
+        free(part->metas[i].path);
+        free(part->metas[i].ipv4_idx);
+        free(part->metas[i].ipv6_idx);
+    }
+    free(part->containers);
+    free(part->metas);
+
+    ofg_ctx_destroy(&part->ctx);
+    ofg_config_part_unref(part->main);
+    free(part->file_name);
+    free(part);
 }
 
 /* Stores the SHA-256 of the 'len' bytes at 'text' in 'hex', as 64 lowercase
@@ -299,16 +323,39 @@ put_sha256(const char *text, size_t len, char hex[64 + 1])
 {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *) text, len, digest);
-    for (size_t i = 0; i < sizeof digest; i++) {
-        snprintf(&hex[2 * i], 3, "%02x", digest[i]);
-    }
+    put_hex(digest, hex);
 }
 
-/* Validates the whole configuration 'root' into 'config': each section's
- * entries, networks first (containers point into the final array), then
- * the checks across entries. */
 static void
-validate(struct ofg_ctx *ctx, json_t *root, struct ofg_config *config)
+put_hex(const unsigned char digest[SHA256_DIGEST_LENGTH], char hex[64 + 1])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[2 * SHA256_DIGEST_LENGTH] = '\0';
+}
+
+/* A view of the main file's networks and switches, as the entry parsers
+ * want it. */
+static struct ofg_config
+main_view(const struct ofg_config_part *main)
+{
+    return (struct ofg_config) {
+        .networks = main->networks, .n_networks = main->n_networks,
+        .switches = main->switches, .n_switches = main->n_switches,
+    };
+}
+
+/* Validates the main file 'root' into 'part': each section's entries,
+ * networks first (containers point into the final array), then the checks
+ * among switches.  The checks among containers and networks wait for the
+ * whole configuration, in ofg_config_assemble().  "containers" may be
+ * missing unless 'need_containers'. */
+static void
+validate(struct ofg_ctx *ctx, json_t *root, struct ofg_config_part *part,
+         bool need_containers)
 {
     static const char *const keys[] = {
         "networks", "switches", "containers", NULL
@@ -325,112 +372,257 @@ validate(struct ofg_ctx *ctx, json_t *root, struct ofg_config *config)
     json_t *switches = ofg_schema_get_member(ctx, "", root, "switches",
                                              OFG_KIND_OBJECT, false, NULL);
     json_t *containers = ofg_schema_get_member(ctx, "", root, "containers",
-                                               OFG_KIND_OBJECT, true, NULL);
+                                               OFG_KIND_OBJECT,
+                                               need_containers, NULL);
 
-    struct ofg_net_meta *net_metas = validate_networks(ctx, networks,
-                                                       config);
-    struct ofg_switch_meta *sw_metas = validate_switches(ctx, switches,
-                                                         config);
+    validate_networks(ctx, networks, part);
+    validate_switches(ctx, switches, part);
     if (containers) {
-        validate_containers(ctx, containers, config, net_metas);
+        validate_containers(ctx, containers, part, part);
     }
+}
 
-    for (size_t i = 0; i < config->n_networks; i++) {
-        free(net_metas[i].path);
+/* Validates the drop-in file 'root' into 'part': containers only, on the
+ * networks and switches of 'part->main'. */
+static void
+validate_dropin(struct ofg_ctx *ctx, json_t *root,
+                struct ofg_config_part *part)
+{
+    static const char *const keys[] = { "containers", NULL };
+    if (!json_is_object(root)) {
+        ofg_ctx_error(ctx, "", false, "a file of containers must be a JSON "
+                      "object, not %s", ofg_schema_type_name(root));
+        return;
     }
-    free(net_metas);
-    for (size_t i = 0; i < config->n_switches; i++) {
-        free(sw_metas[i].path);
+    const char *wrong = (json_object_get(root, "networks") ? "networks"
+                         : json_object_get(root, "switches") ? "switches"
+                         : NULL);
+    if (wrong) {
+        ofg_ctx_error(ctx, wrong, true, "\"%s\" belong in the main file, "
+                      "%s; this file may hold only \"containers\"", wrong,
+                      part->main->file_name);
+    } else {
+        ofg_schema_check_keys(ctx, "", root, keys);
     }
-    free(sw_metas);
+    json_t *containers = ofg_schema_get_member(ctx, "", root, "containers",
+                                               OFG_KIND_OBJECT, true, NULL);
+    if (containers) {
+        validate_containers(ctx, containers, part, part->main);
+    }
 }
 
 /* Validates "networks" ('networks', NULL if missing or not an object) into
- * 'config'.  Returns what was learned about each network, in the order of
- * 'config->networks', for the caller to free. */
-static struct ofg_net_meta *
+ * 'part'. */
+static void
 validate_networks(struct ofg_ctx *ctx, json_t *networks,
-                  struct ofg_config *config)
+                  struct ofg_config_part *part)
 {
     if (!networks) {
-        return NULL;
+        return;
     }
 
     const char **names = ofg_schema_sorted_keys(networks);
     size_t n = json_object_size(networks);
-    struct ofg_net_meta *metas = xcalloc(n ? n : 1, sizeof *metas);
-    config->networks = xcalloc(n ? n : 1, sizeof *config->networks);
-    config->n_networks = n;
+    part->net_metas = xcalloc(n ? n : 1, sizeof *part->net_metas);
+    part->networks = xcalloc(n ? n : 1, sizeof *part->networks);
+    part->n_networks = n;
     for (size_t i = 0; i < n; i++) {
         ofg_entry_parse_network(ctx, names[i],
                                 json_object_get(networks, names[i]),
-                                &config->networks[i], &metas[i]);
+                                &part->networks[i], &part->net_metas[i]);
     }
     free(names);
-    return metas;
 }
 
 /* Validates "switches" ('switches', NULL if missing or not an object) into
- * 'config', duplicate datapath IDs included.  Returns what was learned about
- * each switch, in the order of 'config->switches', for the caller to
- * free. */
-static struct ofg_switch_meta *
+ * 'part', duplicate datapath IDs included. */
+static void
 validate_switches(struct ofg_ctx *ctx, json_t *switches,
-                  struct ofg_config *config)
+                  struct ofg_config_part *part)
 {
     if (!switches) {
-        return NULL;
+        return;
     }
 
     const char **names = ofg_schema_sorted_keys(switches);
     size_t n = json_object_size(switches);
     struct ofg_switch_meta *metas = xcalloc(n ? n : 1, sizeof *metas);
-    config->switches = xcalloc(n ? n : 1, sizeof *config->switches);
-    config->n_switches = n;
+    part->switches = xcalloc(n ? n : 1, sizeof *part->switches);
+    part->n_switches = n;
     for (size_t i = 0; i < n; i++) {
         ofg_entry_parse_switch(ctx, names[i],
                                json_object_get(switches, names[i]),
-                               &config->switches[i], &metas[i]);
+                               &part->switches[i], &metas[i]);
     }
     free(names);
 
-    ofg_check_switches(ctx, config, metas);
-    return metas;
+    struct ofg_config view = main_view(part);
+    ofg_check_switches(ctx, &view, metas);
+    for (size_t i = 0; i < n; i++) {
+        free(metas[i].path);
+    }
+    free(metas);
 }
 
-/* Validates "containers" ('containers') into 'config', which already holds
- * the networks (described by 'net_metas') and the switches, then checks the
- * containers against each other and against the networks. */
+/* Validates "containers" ('containers') into 'part', on the networks and
+ * switches of 'main'. */
 static void
 validate_containers(struct ofg_ctx *ctx, json_t *containers,
-                    struct ofg_config *config,
-                    const struct ofg_net_meta *net_metas)
+                    struct ofg_config_part *part,
+                    const struct ofg_config_part *main)
 {
     const char **names = ofg_schema_sorted_keys(containers);
     size_t n = json_object_size(containers);
-    struct ofg_container_meta *metas = xcalloc(n ? n : 1, sizeof *metas);
-    config->containers = xcalloc(n ? n : 1, sizeof *config->containers);
-    config->n_containers = n;
+    part->metas = xcalloc(n ? n : 1, sizeof *part->metas);
+    part->containers = xcalloc(n ? n : 1, sizeof *part->containers);
+    part->n_containers = n;
+
+    struct ofg_config view = main_view(main);
     struct ofg_gateways gateways;
-    ofg_gateways_init(&gateways, config, net_metas);
+    ofg_gateways_init(&gateways, &view, main->net_metas);
     for (size_t i = 0; i < n; i++) {
         ofg_entry_parse_container(ctx, names[i],
                                   json_object_get(containers, names[i]),
-                                  config, net_metas, &gateways,
-                                  &config->containers[i], &metas[i]);
+                                  &view, main->net_metas, &gateways,
+                                  &part->containers[i], &part->metas[i]);
+        part->containers[i].source = part->file_name;
     }
     ofg_gateways_destroy(&gateways);
     free(names);
+}
 
-    ofg_check_containers(ctx, config, metas);
-    ofg_check_networks(ctx, config, net_metas, metas);
+/* Whole configurations. */
 
-    for (size_t i = 0; i < n; i++) {
-        free(metas[i].path);
-        free(metas[i].ipv4_idx);
-        free(metas[i].ipv6_idx);
+/* One container of an assembled configuration: where it comes from. */
+struct assembly_entry {
+    const struct ofg_container *c;
+    const struct ofg_container_meta *m;
+    struct ofg_config_part *part;
+    unsigned int file;
+};
+
+static int
+compare_entries_by_name(const void *a_, const void *b_)
+{
+    const struct assembly_entry *a = a_, *b = b_;
+    int cmp = strcmp(a->c->name, b->c->name);
+    return cmp ? cmp : a->file < b->file ? -1 : a->file > b->file;
+}
+
+char *
+ofg_config_assemble(const char *name, struct ofg_config_part **parts,
+                    size_t n_parts, struct ofg_config **configp)
+{
+    *configp = NULL;
+    ovs_assert(n_parts >= 1 && !parts[0]->main);
+
+    size_t n = 0;
+    for (size_t i = 0; i < n_parts; i++) {
+        n += parts[i]->n_containers;
     }
+    struct assembly_entry *entries = xmalloc(MAX(n, 1) * sizeof *entries);
+    n = 0;
+    for (size_t i = 0; i < n_parts; i++) {
+        for (size_t j = 0; j < parts[i]->n_containers; j++) {
+            entries[n++] = (struct assembly_entry) {
+                .c = &parts[i]->containers[j], .m = &parts[i]->metas[j],
+                .part = parts[i], .file = i,
+            };
+        }
+    }
+    qsort(entries, n, sizeof *entries, compare_entries_by_name);
+
+    struct ofg_config *config = xzalloc(sizeof *config);
+    config->file_name = xstrdup(name);
+    const struct ofg_config_part *main = parts[0];
+    config->networks = main->networks;
+    config->n_networks = main->n_networks;
+    config->switches = main->switches;
+    config->n_switches = main->n_switches;
+    config->parts = xmalloc(n_parts * sizeof *config->parts);
+    for (size_t i = 0; i < n_parts; i++) {
+        config->parts[config->n_parts++] = ofg_config_part_ref(parts[i]);
+    }
+
+    /* The containers, sorted by name, each once: a name defined again in a
+     * later file is that file's error. */
+    struct ofg_container_meta *metas = xmalloc(MAX(n, 1) * sizeof *metas);
+    config->containers = xmalloc(MAX(n, 1) * sizeof *config->containers);
+    for (size_t i = 0; i < n; i++) {
+        const struct assembly_entry *e = &entries[i];
+        if (config->n_containers
+            && !strcmp(e->c->name,
+                       config->containers[config->n_containers - 1].name)) {
+            ofg_ctx_error(&e->part->ctx, e->m->path, true, "container %s "
+                          "is already defined in %s", e->c->name,
+                          entries[i - 1].part->file_name);
+            continue;
+        }
+        metas[config->n_containers] = *e->m;
+        metas[config->n_containers].ctx = &e->part->ctx;
+        metas[config->n_containers].file = e->file;
+        config->containers[config->n_containers++] = *e->c;
+    }
+    free(entries);
+
+    ofg_check_containers(config, metas);
+    ofg_check_networks(CONST_CAST(struct ofg_ctx *, &main->ctx), config,
+                       main->net_metas, metas);
     free(metas);
+
+    char *error = collect_errors(parts, n_parts);
+    if (error) {
+        ofg_config_destroy(config);
+        return error;
+    }
+    put_config_sha256(config);
+    *configp = config;
+    return NULL;
+}
+
+/* Returns the errors found in 'parts', file by file, or NULL if there are
+ * none.  Forgets them, so that a part can be assembled again. */
+static char *
+collect_errors(struct ofg_config_part **parts, size_t n_parts)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n_parts; i++) {
+        struct ofg_ctx *ctx = &parts[i]->ctx;
+        if (ctx->n_errors || ctx->n_dropped) {
+            char *e = ofg_ctx_steal_errors(ctx);
+            ds_put_cstr(&s, e);
+            free(e);
+        }
+    }
+    return s.length ? ds_steal_cstr(&s) : NULL;
+}
+
+/* The hash of a configuration: of its file's bytes if it has one file, so
+ * that "sha256sum FILE" matches; otherwise of each file's hash and name, in
+ * order, as "sha256sum" prints them. */
+static void
+put_config_sha256(struct ofg_config *config)
+{
+    if (config->n_parts == 1) {
+        memcpy(config->sha256, config->parts[0]->sha256,
+               sizeof config->sha256);
+        return;
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        out_of_memory();
+    }
+    for (size_t i = 0; i < config->n_parts; i++) {
+        const struct ofg_config_part *part = config->parts[i];
+        EVP_DigestUpdate(md, part->sha256, strlen(part->sha256));
+        EVP_DigestUpdate(md, "  ", 2);
+        EVP_DigestUpdate(md, part->file_name, strlen(part->file_name));
+        EVP_DigestUpdate(md, "\n", 1);
+    }
+    EVP_DigestFinal_ex(md, digest, NULL);
+    EVP_MD_CTX_free(md);
+    put_hex(digest, config->sha256);
 }
 
 /* Returns the element named 'name' in 'array', which holds 'n' elements of

@@ -5,17 +5,23 @@
 #ifndef OFG_CONFIG_H
 #define OFG_CONFIG_H 1
 
-/* ofguard's configuration: one JSON file, parsed and validated in full.
+/* ofguard's configuration: one JSON file, or a directory that holds a main
+ * file, ofguard.json, and drop-in files of containers, containers.d/NAME.json,
+ * parsed and validated in full.
  *
- * This module is pure: it reads a file (or a string) and produces either a
- * complete, validated 'struct ofg_config' or the list of every error found.
+ * It reads the files (or a string) and produces either a complete,
+ * validated 'struct ofg_config' or the list of every error found.
  * It parses JSON with jansson, but this header does not include <jansson.h>:
  * jansson and libopenvswitch export JSON functions of the same names, so
  * the two JSON headers must never meet in one translation unit (see the
  * README).
  *
  * The module's parts, in config/:
- *   ofg-config.c         this API, and the walk over the whole file;
+ *   ofg-config.c         this API, the walk over a file, the checks
+ *                        across files;
+ *   ofg-config-files.c   reading: the files of a directory, and which
+ *                        changed since the last time;
+ *   ofg-config-part.h    one file's share of a configuration;
  *   ofg-config-entry.c   validation of one network, switch or container;
  *   ofg-config-check.c   checks across entries (duplicates, conflicts);
  *   ofg-config-meta.h    what validating each entry learned, for the checks;
@@ -31,6 +37,8 @@
 #include "config/ofg-addr.h"
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+
+struct ofg_config_part;
 
 /* Container cookies occupy the low OFG_COOKIE_ID_BITS bits of a flow's
  * cookie; the high bits carry OFG_COOKIE_TAG, which marks a flow as
@@ -103,16 +111,28 @@ struct ofg_container {
     bool allow_multicast;       /* May send broadcast/multicast. */
 
     uint64_t cookie;            /* Cookie id: 1...OFG_COOKIE_ID_MASK. */
+
+    const char *source;         /* The file that defines it. */
 };
 
 /* A whole, validated configuration.  Arrays are sorted by name so that two
- * configurations can be compared container by container. */
+ * configurations can be compared container by container.
+ *
+ * The entries' contents belong to the parts, one per file: the networks
+ * and switches to the main file's, each container to its file's.  A
+ * configuration holds a reference to each. */
 struct ofg_config {
-    char *file_name;
+    char *file_name;            /* The file or directory read. */
 
-    /* SHA-256 of the text parsed (the file's bytes), in lowercase hex: tells
-     * which version of the file is in force. */
+    /* SHA-256, in lowercase hex, of the file's bytes, or for a directory of
+     * "HASH  FILE" lines, one per file: tells which version of the files is
+     * in force. */
     char sha256[64 + 1];
+
+    struct ofg_config_part **parts;     /* The main file's first. */
+    size_t n_parts;
+    size_t n_parsed;            /* Parts parsed when this configuration was
+                                 * read; the others were the last one's. */
 
     struct ofg_network *networks;
     size_t n_networks;
@@ -124,12 +144,24 @@ struct ofg_config {
     size_t n_containers;
 };
 
-/* Reads and validates 'file_name'.  On success, stores a new configuration
- * in '*configp' and returns NULL.  On failure, stores NULL in '*configp' and
- * returns every error found, one per line, each in the form
+/* Reads and validates 'path': a file, or a directory whose ofguard.json is
+ * the main file and whose containers.d/ holds drop-in files, each NAME.json
+ * with only "containers" (names starting with '.' are skipped, so that a
+ * file written and then renamed into place is read whole).  On success,
+ * stores a new configuration in '*configp' and returns NULL.  On failure,
+ * stores NULL in '*configp' and returns every error found, one per line,
+ * each in the form
  *     FILE:LINE:COLUMN: FIELD.PATH: message
  * (the caller must free the string). */
-char *ofg_config_read(const char *file_name, struct ofg_config **configp)
+char *ofg_config_read(const char *path, struct ofg_config **configp)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Like ofg_config_read(), but parses again only the files that changed
+ * since 'old' (NULL: all of them) was read: the others' entries are taken
+ * from 'old' as they are, unless the main file changed.  The checks across
+ * files run in full. */
+char *ofg_config_reload(const char *path, const struct ofg_config *old,
+                        struct ofg_config **configp)
     OVS_WARN_UNUSED_RESULT;
 
 /* Like ofg_config_read() but parses 'text', naming it 'file_name' in errors.

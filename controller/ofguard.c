@@ -232,7 +232,12 @@ static void
 daemon_main(const char *file, const struct svec *listens,
             const struct svec *connects)
 {
-    config_file = xstrdup(file);
+    /* A daemon's working directory becomes "/" (unless --no-chdir), where
+     * a relative name would no longer find the file to reload. */
+    config_file = get_detach() ? abs_file_name(NULL, file) : xstrdup(file);
+    if (!config_file) {
+        ovs_fatal(errno, "%s: cannot make the name absolute", file);
+    }
 
     /* A bad config at startup is fatal: there is no running policy to keep,
      * and starting without one would look like protection but be none. */
@@ -539,7 +544,7 @@ reload(void)
     metrics_file_at = 0;
 
     struct ofg_config *new_config;
-    char *error = ofg_config_read(config_file, &new_config);
+    char *error = ofg_config_reload(config_file, config, &new_config);
     if (error) {
         VLOG_ERR("%s: reload refused, keeping the running policy:\n%s",
                  config_file, error);
@@ -558,8 +563,9 @@ reload(void)
     config = new_config;
     /* Also when the new config has the old one's address. */
     clear_cookie_index();
-    VLOG_INFO("%s: reloaded, %"PRIuSIZE" containers", config_file,
-              config->n_containers);
+    VLOG_INFO("%s: reloaded, %"PRIuSIZE" containers from %"PRIuSIZE
+              " files, %"PRIuSIZE" of them changed", config_file,
+              config->n_containers, config->n_parts, config->n_parsed);
     return NULL;
 }
 
@@ -592,8 +598,10 @@ ofguard_reload(struct unixctl_conn *conn, int argc OVS_UNUSED,
         free(error);
     } else {
         struct ds s = DS_EMPTY_INITIALIZER;
-        ds_put_format(&s, "reloaded %s: %"PRIuSIZE" containers",
-                      config_file, config->n_containers);
+        ds_put_format(&s, "reloaded %s: %"PRIuSIZE" containers from "
+                      "%"PRIuSIZE" files, %"PRIuSIZE" changed", config_file,
+                      config->n_containers, config->n_parts,
+                      config->n_parsed);
         unixctl_command_reply(conn, ds_cstr(&s));
         ds_destroy(&s);
     }
@@ -982,8 +990,12 @@ check_main(const char *file)
         return 1;
     }
     printf("%s: OK: %"PRIuSIZE" networks, %"PRIuSIZE" switches, %"PRIuSIZE
-           " containers\n", file, cfg->n_networks, cfg->n_switches,
+           " containers", file, cfg->n_networks, cfg->n_switches,
            cfg->n_containers);
+    if (cfg->n_parts > 1) {
+        printf(" from %"PRIuSIZE" files", cfg->n_parts);
+    }
+    putchar('\n');
     ofg_config_destroy(cfg);
     return 0;
 }

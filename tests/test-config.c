@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -365,6 +366,153 @@ test_read_file(void)
         free(error);
     }
     ofg_test_finish("ofg_config_read reads a file and reports a missing one");
+}
+
+/* Writes 'text' to 'dir'/'name'. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+    char *file_name = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(file_name, "w");
+    CHECK(f && fputs(text, f) >= 0);
+    if (f) {
+        fclose(f);
+    }
+    free(file_name);
+}
+
+static void
+remove_file(const char *dir, const char *name)
+{
+    char *file_name = xasprintf("%s/%s", dir, name);
+    CHECK(!unlink(file_name));
+    free(file_name);
+}
+
+#define DROPIN_MAIN                                                     \
+    "{\n  \"networks\": {\"web\": {\"subnet\": \"10.1.0.0/24\",\n"         \
+    "                       \"gateway\": \"10.1.0.1\"}},\n"               \
+    "  \"switches\": {\"h1\": {\"datapath_id\": \"0x1\"}},\n"            \
+    "  \"containers\": {\"vm1\": {\"port\": \"p1\", \"network\": \"web\",\n"  \
+    "     \"mac\": \"00:16:3e:00:00:01\", \"ipv4\": [\"10.1.0.11\"]}}\n}\n"
+#define DROPIN(NAME, PORT, MAC, IP)                                     \
+    "{\"containers\": {\n  \"" NAME "\": {\"port\": \"" PORT "\", "          \
+    "\"network\": \"web\",\n    \"mac\": \"" MAC "\", \"ipv4\": [\"" IP "\"]}}}\n"
+
+/* Expects reading 'dir' again, after 'old', to fail with 'want' in the
+ * errors. */
+static void
+expect_dir_error(const char *dir, const struct ofg_config *old,
+                 const char *want)
+{
+    struct ofg_config *c;
+    char *error = ofg_config_reload(dir, old, &c);
+    CHECK(error && !c);
+    if (error && !strstr(error, want)) {
+        ofg_test_fail("expected \"%s\" in:\n%s", want, error);
+    }
+    free(error);
+}
+
+/* A directory: ofguard.json and containers.d/NAME.json; a reload parses only
+ * what changed, shares the rest with the running configuration, and checks
+ * across files. */
+static void
+test_dropin_dir(void)
+{
+    char dir[] = "/tmp/test-config-dir-XXXXXX";
+    CHECK(mkdtemp(dir));
+    char *dropins = xasprintf("%s/containers.d", dir);
+    CHECK(!mkdir(dropins, 0700));
+    write_file(dir, "ofguard.json", DROPIN_MAIN);
+    write_file(dropins, "vm2.json",
+               DROPIN("vm2", "p2", "00:16:3e:00:00:02", "10.1.0.12"));
+    write_file(dropins, ".vm3.json.tmp", "not JSON");
+    write_file(dropins, ".vm3.json", "not JSON either");
+    write_file(dropins, "README", "not JSON");
+
+    struct ofg_config *a, *b, *c;
+    char *error = ofg_config_read(dir, &a);
+    CHECK(!error && a);
+    if (!a) {
+        fputs(error, stderr);
+        goto out;
+    }
+    CHECK(a->n_containers == 2 && a->n_parts == 2 && a->n_parsed == 2);
+    const struct ofg_container *vm1 = ofg_config_find_container(a, "vm1");
+    const struct ofg_container *vm2 = ofg_config_find_container(a, "vm2");
+    CHECK(vm1 && strstr(vm1->source, "/ofguard.json"));
+    CHECK(vm2 && strstr(vm2->source, "/containers.d/vm2.json"));
+
+    /* Nothing changed: nothing parsed (the files, just written, are read
+     * again, and found the same). */
+    error = ofg_config_reload(dir, a, &b);
+    CHECK(!error && b && b->n_parsed == 0 && b->n_containers == 2);
+    CHECK(b && !strcmp(a->sha256, b->sha256));
+    ofg_config_destroy(b);
+
+    /* One drop-in changed: only it is parsed; vm1 is shared, not copied. */
+    write_file(dropins, "vm2.json",
+               DROPIN("vm2", "p2", "00:16:3e:00:00:22", "10.1.0.12"));
+    error = ofg_config_reload(dir, a, &b);
+    CHECK(!error && b && b->n_parsed == 1);
+    if (!b) {
+        goto out_a;
+    }
+    CHECK(ofg_config_find_container(b, "vm1")->name == vm1->name);
+    CHECK(ofg_config_find_container(b, "vm2")->mac.ea[5] == 0x22);
+    CHECK(strcmp(a->sha256, b->sha256));
+
+    /* A new drop-in that conflicts with the main file's container, one that
+     * defines a container again, one with networks, one not JSON: all
+     * refused, each at its file and line. */
+    write_file(dropins, "vm3.json",
+               DROPIN("vm3", "p3", "00:16:3e:00:00:01", "10.1.0.13"));
+    expect_dir_error(dir, b, "/containers.d/vm3.json:3:12: "
+                     "containers.vm3.mac: 00:16:3e:00:00:01 is also the MAC "
+                     "of containers.vm1");
+    write_file(dropins, "vm3.json",
+               DROPIN("vm1", "p3", "00:16:3e:00:00:03", "10.1.0.13"));
+    expect_dir_error(dir, b, "/containers.d/vm3.json:2:3: containers.vm1: "
+                     "container vm1 is already defined in ");
+    write_file(dropins, "vm3.json", "{\"networks\": {}}");
+    expect_dir_error(dir, b, "/containers.d/vm3.json:1:2: networks: "
+                     "\"networks\" belong in the main file");
+    write_file(dropins, "vm3.json", "{\"containers\": ");
+    expect_dir_error(dir, b, "/containers.d/vm3.json:1:");
+    remove_file(dropins, "vm3.json");
+
+    /* The main file changed: every file parsed again. */
+    write_file(dir, "ofguard.json", DROPIN_MAIN "\n");
+    error = ofg_config_reload(dir, b, &c);
+    CHECK(!error && c && c->n_parsed == 2);
+    ofg_config_destroy(c);
+
+    /* A drop-in removed: its container is gone. */
+    remove_file(dropins, "vm2.json");
+    error = ofg_config_reload(dir, b, &c);
+    CHECK(!error && c && c->n_containers == 1);
+    ofg_config_destroy(c);
+
+    /* No ofguard.json: an error that names it. */
+    char *main_file = xasprintf("%s/ofguard.json", dir);
+    char *moved = xasprintf("%s/moved.json", dir);
+    CHECK(!rename(main_file, moved));
+    expect_dir_error(dir, NULL, "/ofguard.json: cannot open: ");
+    free(main_file);
+    free(moved);
+
+    ofg_config_destroy(b);
+out_a:
+    ofg_config_destroy(a);
+out:
+    free(error);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    CHECK(!system(cmd));
+    free(cmd);
+    free(dropins);
+    ofg_test_finish("a directory of files: only changed files parsed, "
+                    "checks across files, errors at each file and line");
 }
 
 /* A container whose derived cookie is claimed by an earlier one. */
@@ -810,6 +958,7 @@ main(void)
     test_full_config();
     test_derive_cookie();
     test_read_file();
+    test_dropin_dir();
     test_limits();
     test_conflicts_reported_once();
     test_error_cap();
