@@ -729,8 +729,8 @@ report_network_cookie(struct ofg_ctx *ctx, const char *path, bool explicit,
                       uint64_t cookie, const char *network)
 {
     char *cpath = ofg_path_member(path, "cookie");
-    ofg_ctx_error(ctx, explicit ? cpath : path, false, "%scookie 0x%"PRIx64" is "
-                  "also the cookie of networks.%s%s",
+    ofg_ctx_error(ctx, explicit ? cpath : path, false,
+                  "%scookie 0x%"PRIx64" is also the cookie of networks.%s%s",
                   explicit ? "" : "derived ", cookie, network,
                   explicit ? "" : "; set \"cookie\"");
     free(cpath);

@@ -1265,7 +1265,34 @@ parse_options(int argc, char *argv[], struct svec *listens,
                    VERSION);
             exit(EXIT_SUCCESS);
 
-        VLOG_OPTION_HANDLERS
+        /* VLOG_OPTION_HANDLERS, but with the log file's name made absolute:
+         * "vlog/reopen" (logrotate) opens it again by name, after --detach
+         * made "/" the working directory. */
+        case 'v':
+            vlog_set_verbosity(optarg);
+            break;
+
+        case OPT_LOG_FILE: {
+            char *log_file = optarg ? abs_file_name(NULL, optarg) : NULL;
+            if (optarg && !log_file) {
+                ovs_fatal(errno, "--log-file=%s", optarg);
+            }
+            int error = vlog_set_log_file(log_file);
+            free(log_file);
+            if (error && optarg) {
+                exit(EXIT_FAILURE);
+            }
+            break;
+        }
+
+        case OPT_SYSLOG_IMPL:
+            vlog_set_syslog_method(optarg);
+            break;
+
+        case OPT_SYSLOG_TARGET:
+            vlog_set_syslog_target(optarg);
+            break;
+
         DAEMON_OPTION_HANDLERS
         STREAM_SSL_OPTION_HANDLERS
 
