@@ -1363,11 +1363,12 @@ static void
 usage(void)
 {
     printf("%s: OpenFlow 1.3 anti-spoofing controller for Open vSwitch\n"
-           "usage: %s [OPTIONS] CONFIG.json\n"
-           "       %s --check CONFIG.json\n"
-           "       %s --compile [--switch=NAME] CONFIG.json "
-           "[PORT=NUMBER]...\n"
-           "       %s --graph CONFIG.json > boundaries.html\n"
+           "usage: %s [OPTIONS] CONFIG\n"
+           "       %s --check CONFIG\n"
+           "       %s --compile [--switch=NAME] CONFIG [PORT=NUMBER]...\n"
+           "       %s --graph CONFIG > boundaries.html\n"
+           "CONFIG is a JSON file, or a directory of ofguard.json and\n"
+           "containers.d/*.json (drop-in files of containers).\n"
            "\nSwitch connections (repeatable; default --listen=ptcp:6653):\n"
            "  --listen=ptcp:[PORT][:IP] | pssl:[PORT][:IP] | punix:FILE\n"
            "                          accept switches (set-controller)\n"
