@@ -33,6 +33,9 @@ ofg_ovsdb_create(const char *remote)
     struct ofg_ovsdb *db = xzalloc(sizeof *db);
     db->remote = xstrdup(remote);
     db->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
+    /* Read only: a follower of a clustered database or a relay serves as
+     * well as the leader. */
+    ovsdb_idl_set_leader_only(db->idl, false);
 
     /* Only what ofguard reads: on a host with thousands of interfaces, the
      * statistics columns alone would change every few seconds. */

@@ -222,3 +222,22 @@ ofg_test_done() {
     fi
     exit 0
 }
+
+# ofg_test_pki: a throwaway PKI in the current directory: a CA (cacert.pem),
+# controller and switch certificates signed by it (ctl-, switch-privkey.pem
+# and -cert.pem), and a self-signed rogue one (rogue-).  Short validity:
+# nothing here should outlive the test.
+ofg_test_pki() {
+    local n
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ofg-test-ca \
+        -keyout cakey.pem -out cacert.pem 2>/dev/null || return 1
+    for n in ctl switch; do
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=ofg-test-$n" \
+            -keyout "$n-privkey.pem" -out "$n-req.pem" 2>/dev/null || return 1
+        openssl x509 -req -days 2 -in "$n-req.pem" -CA cacert.pem \
+            -CAkey cakey.pem -CAcreateserial -out "$n-cert.pem" \
+            2>/dev/null || return 1
+    done
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ofg-test-rogue \
+        -keyout rogue-privkey.pem -out rogue-cert.pem 2>/dev/null
+}
