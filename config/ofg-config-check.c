@@ -126,6 +126,9 @@ static void check_port_conflicts(struct ofg_ctx *,
                                  const struct ofg_container_meta *,
                                  size_t rank, struct shash *ports);
 static void destroy_ports(struct shash *ports);
+static void check_ids_conflict(struct ofg_ctx *, const struct ofg_container *,
+                               const struct ofg_container_meta *,
+                               struct shash *ids);
 static void check_address_conflicts(const struct ofg_config *,
                                     const struct ofg_container_meta *,
                                     const size_t *order);
@@ -248,6 +251,7 @@ ofg_check_containers(const struct ofg_config *cfg,
     gateway_macs(cfg, &gw_macs);
     u64_map_init(&cookies, cfg->n_containers);
     struct shash ports = SHASH_INITIALIZER(&ports);
+    struct shash ids = SHASH_INITIALIZER(&ids);
     for (size_t oi = 0; oi < cfg->n_containers; oi++) {
         size_t i = order[oi];
         const struct ofg_container *c = &cfg->containers[i];
@@ -262,11 +266,15 @@ ofg_check_containers(const struct ofg_config *cfg,
         if (m->port_ok && m->switch_ok) {
             check_port_conflicts(m->ctx, c, m, oi, &ports);
         }
+        if (m->ids_ok) {
+            check_ids_conflict(m->ctx, c, m, &ids);
+        }
     }
 
     check_address_conflicts(cfg, metas, order);
 
     destroy_ports(&ports);
+    shash_destroy(&ids);
     u64_map_destroy(&macs);
     u64_map_destroy(&gw_macs);
     u64_map_destroy(&cookies);
@@ -554,6 +562,37 @@ check_port_conflicts(struct ofg_ctx *ctx, const struct ofg_container *c,
         *same = u;
         shash_add(&users->on_switch, c->switch_name, same);
     }
+}
+
+/* Reports container 'c' if an earlier container in 'ids' (its external_ids
+ * as one string -> container) selects its interface by the same
+ * external_ids, which OVSDB would give both the same port, and adds it
+ * there otherwise.  Identities are compared whatever the switch: an
+ * iface-id names one interface in a whole deployment. */
+static void
+check_ids_conflict(struct ofg_ctx *ctx, const struct ofg_container *c,
+                   const struct ofg_container_meta *m, struct shash *ids)
+{
+    struct ds key = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < c->n_ids; i++) {
+        /* Lengths first: keys and values may hold any character. */
+        ds_put_format(&key, "%"PRIuSIZE":%s%"PRIuSIZE":%s",
+                      strlen(c->ids[i].key), c->ids[i].key,
+                      strlen(c->ids[i].value), c->ids[i].value);
+    }
+    const struct ofg_container *other = shash_find_data(ids, ds_cstr(&key));
+    if (other) {
+        bool iface_id = c->n_ids == 1 && !strcmp(c->ids[0].key, "iface-id");
+        char *ipath = ofg_path_member(m->path, (iface_id ? "iface_id"
+                                                : "external_ids"));
+        ofg_ctx_error(ctx, ipath, false, "containers.%s selects its "
+                      "interface by the same %s", other->name,
+                      iface_id ? "iface-id" : "external_ids");
+        free(ipath);
+    } else {
+        shash_add_nocopy(ids, ds_steal_cstr(&key), c);
+    }
+    ds_destroy(&key);
 }
 
 static void

@@ -38,6 +38,15 @@ static void parse_operator_cookies(struct ofg_ctx *, const char *path,
                                    json_t *, struct ofg_switch *);
 static void parse_trusted_ports(struct ofg_ctx *, const char *path,
                                 json_t *ports, struct ofg_switch *);
+static void parse_container_selector(struct ofg_ctx *, const char *path,
+                                     json_t *, struct ofg_container *,
+                                     struct ofg_container_meta *);
+static bool parse_external_ids(struct ofg_ctx *, const char *path, json_t *,
+                               struct ofg_container *);
+static bool check_external_id(struct ofg_ctx *, const char *path,
+                              const char *key, const char *value);
+static void add_external_id(struct ofg_container *, const char *key,
+                            const char *value);
 static void parse_container_network(struct ofg_ctx *, const char *path,
                                     json_t *, const struct ofg_config *,
                                     struct ofg_container *);
@@ -168,7 +177,7 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
                        struct ofg_switch *sw, struct ofg_switch_meta *meta)
 {
     static const char *const keys[] = {
-        "datapath_id", "trusted_ports", "operator_cookies", NULL
+        "datapath_id", "trusted_ports", "operator_cookies", "ovsdb", NULL
     };
 
     sw->name = xstrdup(name);
@@ -200,6 +209,23 @@ ofg_entry_parse_switch(struct ofg_ctx *ctx, const char *name, json_t *j,
         }
     }
     free(dpid_path);
+
+    char *ovsdb_path;
+    json_t *ovsdb = ofg_schema_get_member(ctx, path, j, "ovsdb",
+                                          OFG_KIND_STRING, false, &ovsdb_path);
+    if (ovsdb) {
+        const char *remote = json_string_value(ovsdb);
+        if (strncmp(remote, "tcp:", 4) && strncmp(remote, "ssl:", 4)
+            && strncmp(remote, "unix:", 5)) {
+            char *q = ofg_ctx_quote(remote);
+            ofg_ctx_error(ctx, ovsdb_path, false, "%s is not an OVSDB remote "
+                          "(tcp:IP[:PORT], ssl:IP[:PORT] or unix:FILE)", q);
+            free(q);
+        } else {
+            sw->ovsdb = xstrdup(remote);
+        }
+    }
+    free(ovsdb_path);
 
     char *ports_path;
     json_t *ports = ofg_schema_get_member(ctx, path, j, "trusted_ports",
@@ -235,8 +261,8 @@ ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
                           struct ofg_container_meta *meta)
 {
     static const char *const keys[] = {
-        "switch", "port", "network", "mac", "ipv4", "ipv6",
-        "allow_dhcp", "allow_multicast", "cookie", NULL
+        "switch", "port", "iface_id", "external_ids", "network", "mac",
+        "ipv4", "ipv6", "allow_dhcp", "allow_multicast", "cookie", NULL
     };
 
     c->name = xstrdup(name);
@@ -274,13 +300,7 @@ ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
     }
     free(mpath);
 
-    v = ofg_schema_get_member(ctx, path, j, "port", OFG_KIND_STRING, true,
-                              &mpath);
-    if (v) {
-        c->port = xstrdup(json_string_value(v));
-        meta->port_ok = check_port_name(ctx, mpath, c->port);
-    }
-    free(mpath);
+    parse_container_selector(ctx, path, j, c, meta);
 
     parse_container_network(ctx, path, j, config, c);
 
@@ -313,6 +333,116 @@ ofg_entry_parse_container(struct ofg_ctx *ctx, const char *name, json_t *j,
         meta->cookie_ok = true;
     }
     free(mpath);
+}
+
+/* Parses what selects container 'j''s (at 'path') port: its "port" name,
+ * or its interface's identity in the switch's OVSDB, "iface_id" (short for
+ * "external_ids": {"iface-id": ...}) or "external_ids".  Exactly one. */
+static void
+parse_container_selector(struct ofg_ctx *ctx, const char *path, json_t *j,
+                         struct ofg_container *c,
+                         struct ofg_container_meta *meta)
+{
+    static const char *const selectors[] = {
+        "port", "iface_id", "external_ids"
+    };
+    const char *first = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(selectors); i++) {
+        if (!json_object_get(j, selectors[i])) {
+            continue;
+        } else if (first) {
+            char *spath = ofg_path_member(path, selectors[i]);
+            ofg_ctx_error(ctx, spath, true, "\"%s\" and \"%s\" both select "
+                          "the container's port; give one", first,
+                          selectors[i]);
+            free(spath);
+            return;
+        }
+        first = selectors[i];
+    }
+    if (!first) {
+        ofg_ctx_error(ctx, path, false, "missing required key \"port\" "
+                      "(or \"iface_id\" or \"external_ids\", the "
+                      "interface's identity in OVSDB)");
+        return;
+    }
+
+    char *mpath;
+    json_t *v = ofg_schema_get_member(ctx, path, j, first,
+                                      (strcmp(first, "external_ids")
+                                       ? OFG_KIND_STRING : OFG_KIND_OBJECT),
+                                      true, &mpath);
+    if (!v) {
+        /* Reported. */
+    } else if (!strcmp(first, "port")) {
+        c->port = xstrdup(json_string_value(v));
+        meta->port_ok = check_port_name(ctx, mpath, c->port);
+    } else if (!strcmp(first, "iface_id")) {
+        const char *id = json_string_value(v);
+        if (check_external_id(ctx, mpath, "iface-id", id)) {
+            add_external_id(c, "iface-id", id);
+            meta->ids_ok = true;
+        }
+    } else {
+        meta->ids_ok = parse_external_ids(ctx, mpath, v, c);
+    }
+    free(mpath);
+}
+
+/* Parses the "external_ids" object 'j' at 'path' into 'c': at least one
+ * pair, each value a string. */
+static bool
+parse_external_ids(struct ofg_ctx *ctx, const char *path, json_t *j,
+                   struct ofg_container *c)
+{
+    const char **keys = ofg_schema_sorted_keys(j);
+    size_t n = json_object_size(j);
+    bool ok = n > 0;
+    if (!n) {
+        ofg_ctx_error(ctx, path, false, "must not be empty: name the "
+                      "interface's external_ids to match, e.g. "
+                      "{\"container_id\": ..., \"container_iface\": ...}");
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *kpath = ofg_path_member(path, keys[i]);
+        json_t *v = json_object_get(j, keys[i]);
+        if (ofg_schema_check_kind(ctx, kpath, v, OFG_KIND_STRING)
+            && check_external_id(ctx, kpath, keys[i], json_string_value(v))) {
+            add_external_id(c, keys[i], json_string_value(v));
+        } else {
+            ok = false;
+        }
+        free(kpath);
+    }
+    free(keys);
+    return ok;
+}
+
+/* Adds a pair to 'c''s external_ids, which must come sorted by key. */
+static void
+add_external_id(struct ofg_container *c, const char *key, const char *value)
+{
+    c->ids = xrealloc(c->ids, (c->n_ids + 1) * sizeof *c->ids);
+    c->ids[c->n_ids].key = xstrdup(key);
+    c->ids[c->n_ids].value = xstrdup(value);
+    c->n_ids++;
+}
+
+/* Checks one external_ids pair that selects an interface. */
+static bool
+check_external_id(struct ofg_ctx *ctx, const char *path, const char *key,
+                  const char *value)
+{
+    if (!*key || !*value) {
+        ofg_ctx_error(ctx, path, false, "%s must not be empty",
+                      *key ? "the value" : "the key");
+        return false;
+    } else if (!strcmp(key, "attached-mac")) {
+        ofg_ctx_error(ctx, path, false, "attached-mac does not select an "
+                      "interface: ofguard checks it against \"mac\"");
+        return false;
+    }
+    return true;
 }
 
 /* Networks. */

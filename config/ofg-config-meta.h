@@ -43,6 +43,7 @@ struct ofg_container_meta {
                                  * for the main file, then the drop-ins. */
     bool mac_ok;
     bool port_ok;
+    bool ids_ok;                /* 'external_ids' valid and nonempty. */
     bool switch_ok;             /* No "switch", or it names a switch. */
     bool cookie_ok;
     bool cookie_explicit;

@@ -46,6 +46,8 @@ static const void *find_by_name(const void *array, size_t n, size_t size,
                                 size_t name_offset, const char *name);
 static bool network_equal(const struct ofg_network *,
                           const struct ofg_network *);
+static bool ids_equal(const struct ofg_container *,
+                      const struct ofg_container *);
 
 char *
 ofg_config_read(const char *path, struct ofg_config **configp)
@@ -135,7 +137,8 @@ bool
 ofg_container_equal(const struct ofg_container *a,
                     const struct ofg_container *b)
 {
-    if (strcmp(a->port, b->port)
+    if (!nullable_string_is_equal(a->port, b->port)
+        || !ids_equal(a, b)
         || !nullable_string_is_equal(a->switch_name, b->switch_name)
         || !eth_addr_equals(a->mac, b->mac)
         || a->n_ipv4 != b->n_ipv4
@@ -293,6 +296,7 @@ ofg_config_part_unref(struct ofg_config_part *part)
         }
         free(sw->trusted_ports);
         free(sw->operator_cookies);
+        free(sw->ovsdb);
     }
     free(part->switches);
 
@@ -301,6 +305,11 @@ ofg_config_part_unref(struct ofg_config_part *part)
         free(c->name);
         free(c->switch_name);
         free(c->port);
+        for (size_t k = 0; k < c->n_ids; k++) {
+            free(c->ids[k].key);
+            free(c->ids[k].value);
+        }
+        free(c->ids);
         free(c->ipv4);
         free(c->ipv6);
         free(part->metas[i].path);
@@ -648,6 +657,21 @@ find_by_name(const void *array, size_t n, size_t size, size_t name_offset,
         }
     }
     return NULL;
+}
+
+static bool
+ids_equal(const struct ofg_container *a, const struct ofg_container *b)
+{
+    if (a->n_ids != b->n_ids) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n_ids; i++) {
+        if (strcmp(a->ids[i].key, b->ids[i].key)
+            || strcmp(a->ids[i].value, b->ids[i].value)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool

@@ -89,6 +89,17 @@ struct ofg_switch {
      * removed. */
     uint64_t *operator_cookies;
     size_t n_operator_cookies;
+
+    /* OVSDB remote of the switch's database, where the interfaces of the
+     * containers selected by identity are found, or NULL for ofguard's
+     * default (--ovsdb). */
+    char *ovsdb;
+};
+
+/* One pair of an interface's external_ids in OVSDB. */
+struct ofg_external_id {
+    char *key;
+    char *value;
 };
 
 /* "containers": { NAME: {...} } */
@@ -96,7 +107,13 @@ struct ofg_container {
     char *name;
     char *switch_name;          /* NULL: any switch that has 'port'. */
     const struct ofg_switch *sw;    /* The switch named, or NULL. */
-    char *port;                 /* OpenFlow port name. */
+    char *port;                 /* OpenFlow port name, or NULL if selected
+                                 * by 'external_ids'. */
+    /* If 'n_ids' is nonzero, the port is the interface whose OVSDB
+     * external_ids have all these pairs ("iface_id" gives "iface-id"),
+     * sorted by key. */
+    struct ofg_external_id *ids;
+    size_t n_ids;
     const struct ofg_network *network;
     struct eth_addr mac;
 

@@ -286,7 +286,18 @@ put_container(const struct ofg_container *c,
     if (c->switch_name) {
         put_string_member(out, ",switch", c->switch_name);
     }
-    put_string_member(out, ",port", c->port);
+    if (c->port) {
+        put_string_member(out, ",port", c->port);
+    } else {
+        /* Selected by identity: the picture names the identity. */
+        struct ds ids = DS_EMPTY_INITIALIZER;
+        for (size_t i = 0; i < c->n_ids; i++) {
+            ds_put_format(&ids, "%s%s=%s", i ? "," : "", c->ids[i].key,
+                          c->ids[i].value);
+        }
+        put_string_member(out, ",port", ds_cstr(&ids));
+        ds_destroy(&ids);
+    }
     put_string_member(out, ",network", c->network->name);
     ds_put_format(out, ",\"mac\":\""ETH_ADDR_FMT"\"", ETH_ADDR_ARGS(c->mac));
     put_key(out, ",ipv4");

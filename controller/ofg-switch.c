@@ -40,6 +40,7 @@
 #include "flow.h"
 #include "hash.h"
 #include "simap.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
@@ -151,6 +152,15 @@ struct ofg_sw {
     struct simap ports;                     /* Port name -> number. */
     struct simap new_ports;                 /* While the list arrives. */
     int frag_handling;          /* OFPUTIL_FRAG_*, or -1 before known. */
+
+    /* Containers selected by identity in OVSDB: their ports (container
+     * name -> port name), and why others could not be bound (each logged
+     * once, while it lasts). */
+    struct shash bindings;
+    struct sset bind_problems;
+    uint64_t bind_stamp;        /* The caller's, for the last bindings; 0
+                                 * after a new connection. */
+    char *bridge_warning;       /* What OVSDB says is unsafe, or NULL. */
 
     /* Flows. */
     struct ofg_desired desired;
@@ -277,6 +287,9 @@ static void ofg_sw_send_bundle_ctrl(struct ofg_sw *, uint16_t type,
                                     ofg_reply_handler *);
 static void ofg_sw_round_failed(struct ofg_sw *);
 static void ofg_sw_restart(struct ofg_sw *);
+static void ofg_sw_note_bind_problems(struct ofg_sw *,
+                                      const struct svec *problems);
+static bool same_bindings(const struct shash *, const struct shash *);
 static void ofg_sw_update_desired(struct ofg_sw *,
                                   const struct ofg_config *old, bool all);
 static struct ofg_request *ofg_sw_request(struct ofg_sw *, struct ofpbuf *,
@@ -333,7 +346,10 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
     sw->frag_handling = -1;
     simap_init(&sw->ports);
     simap_init(&sw->new_ports);
+    shash_init(&sw->bindings);
+    sset_init(&sw->bind_problems);
     ofg_desired_init(&sw->desired);
+    sw->desired.bindings = &sw->bindings;
     ofg_flow_table_init(&sw->installed);
     ovs_list_init(&sw->deferred);
     ofg_flow_table_init(&sw->audit);
@@ -362,6 +378,9 @@ ofg_sw_destroy(struct ofg_sw *sw)
         ofg_round_destroy(&sw->round.changes);
         simap_destroy(&sw->ports);
         simap_destroy(&sw->new_ports);
+        shash_destroy_free_data(&sw->bindings);
+        sset_destroy(&sw->bind_problems);
+        free(sw->bridge_warning);
         ofg_desired_destroy(&sw->desired);
         ofg_flow_table_destroy(&sw->installed);
         ofg_sw_discard_deferred(sw);
@@ -382,6 +401,7 @@ ofg_sw_run(struct ofg_sw *sw)
         /* A new connection, or a lost one: the switch may have restarted
          * with empty tables, so everything is read again. */
         sw->seqno = seqno;
+        sw->bind_stamp = 0;
         ofg_sw_reset(sw);
     }
     if (!rconn_is_connected(sw->rconn)) {
@@ -514,6 +534,95 @@ ofg_sw_set_config(struct ofg_sw *sw, const struct ofg_config *new_config)
 }
 
 bool
+ofg_sw_get_dpid(const struct ofg_sw *sw, uint64_t *dpid)
+{
+    *dpid = sw->dpid;
+    return sw->has_dpid;
+}
+
+const struct ofg_switch *
+ofg_sw_get_config_entry(const struct ofg_sw *sw)
+{
+    return sw->sw_config;
+}
+
+uint64_t
+ofg_sw_get_bind_stamp(const struct ofg_sw *sw)
+{
+    return sw->bind_stamp;
+}
+
+void
+ofg_sw_set_bridge_warning(struct ofg_sw *sw, const char *warning)
+{
+    if (nullable_string_is_equal(warning, sw->bridge_warning)) {
+        return;
+    }
+    if (warning) {
+        VLOG_WARN("%s: not protected when ofguard is away: %s (ovs-vsctl "
+                  "set-fail-mode BRIDGE secure; ovs-vsctl set bridge BRIDGE "
+                  "other-config:disable-in-band=true)", ofg_sw_name(sw),
+                  warning);
+    } else {
+        VLOG_INFO("%s: fail_mode=secure and in-band control off",
+                  ofg_sw_name(sw));
+    }
+    free(sw->bridge_warning);
+    sw->bridge_warning = nullable_xstrdup(warning);
+}
+
+void
+ofg_sw_set_bindings(struct ofg_sw *sw, struct shash *bindings,
+                    const struct svec *problems, uint64_t stamp)
+{
+    sw->bind_stamp = stamp;
+    ofg_sw_note_bind_problems(sw, problems);
+    if (same_bindings(&sw->bindings, bindings)) {
+        shash_clear_free_data(bindings);
+        return;
+    }
+    shash_swap(&sw->bindings, bindings);
+    shash_clear_free_data(bindings);
+    if (sw->state >= S_IDLE) {
+        ofg_sw_update_desired(sw, sw->config, false);
+    }
+    /* Before S_IDLE, the full compile after the dump sees the bindings. */
+}
+
+/* Logs each problem in 'problems' that was not there last time, and keeps
+ * them for the next time and for "status". */
+static void
+ofg_sw_note_bind_problems(struct ofg_sw *sw, const struct svec *problems)
+{
+    struct sset now = SSET_INITIALIZER(&now);
+    for (size_t i = 0; i < problems->n; i++) {
+        const char *p = problems->names[i];
+        if (!sset_contains(&sw->bind_problems, p)) {
+            VLOG_WARN("%s: %s", ofg_sw_name(sw), p);
+        }
+        sset_add(&now, p);
+    }
+    sset_swap(&sw->bind_problems, &now);
+    sset_destroy(&now);
+}
+
+static bool
+same_bindings(const struct shash *a, const struct shash *b)
+{
+    if (shash_count(a) != shash_count(b)) {
+        return false;
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, a) {
+        const char *port = shash_find_data(b, node->name);
+        if (!port || strcmp(port, node->data)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
 ofg_sw_is_synced(const struct ofg_sw *sw)
 {
     return (rconn_is_connected(sw->rconn) && sw->state == S_IDLE
@@ -565,7 +674,7 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     ds_put_format(s, " target=%s connected=%s role=%s state=\"%s\" sync=%s"
                   " flows=%"PRIuSIZE" desired=%"PRIuSIZE
                   " containers=%"PRIuSIZE" rounds=%llu frags=%s monitor=%s"
-                  " tampered=%llu audits=%llu last_error=",
+                  " tampered=%llu audits=%llu unbound=%"PRIuSIZE" ",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
                   ofg_sw_role_name(sw),
@@ -581,7 +690,12 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
                    : sw->monitor == MON_PAUSED ? "paused"
                    : sw->monitor == MON_REFUSED ? "refused"
                    : sw->monitor == MON_REQUESTED ? "requested" : "no"),
-                  sw->n_tampered, sw->n_audits);
+                  sw->n_tampered, sw->n_audits,
+                  sset_count(&sw->bind_problems));
+    if (sw->bridge_warning) {
+        ds_put_format(s, "warning=\"%s\" ", sw->bridge_warning);
+    }
+    ds_put_cstr(s, "last_error=");
     if (sw->last_error) {
         ds_put_format(s, "\"%s\"", sw->last_error);
     } else {
@@ -1526,9 +1640,11 @@ ofg_sw_update_desired(struct ofg_sw *sw, const struct ofg_config *old,
     for (size_t i = 0; i < refused.n; i++) {
         const struct ofg_container *c
             = ofg_config_find_container(sw->config, refused.names[i]);
+        const char *port = (c->port ? c->port
+                            : shash_find_data(&sw->bindings, c->name));
         VLOG_WARN_RL(&rl, "%s: container %s: its flows collide with "
                      "another container's on port %s; not installed",
-                     ofg_sw_name(sw), c->name, c->port);
+                     ofg_sw_name(sw), c->name, port ? port : "?");
     }
     svec_destroy(&refused);
 }

@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 struct ds;
+struct shash;
+struct svec;
 struct ofg_config;
 struct ofg_sw;
 struct vconn;
@@ -87,6 +89,28 @@ bool ofg_sw_is_alive(const struct ofg_sw *);
 /* Switches to 'new_config' (the old one must stay valid during the call).
  * Only the flows of containers that changed are recomputed and sent. */
 void ofg_sw_set_config(struct ofg_sw *, const struct ofg_config *new_config);
+
+/* The switch's datapath ID, once it is known, and its entry in the
+ * configuration, if any. */
+bool ofg_sw_get_dpid(const struct ofg_sw *, uint64_t *dpid);
+const struct ofg_switch *ofg_sw_get_config_entry(const struct ofg_sw *);
+
+/* Gives the containers selected by identity the ports in 'bindings'
+ * (container name -> port name, from flows/ofg-bind.h), which the switch
+ * takes over, leaving 'bindings' empty; changes the flows of those whose
+ * port changed.  'problems' are the reasons some could not be bound: each
+ * new one is logged, and "status" counts them. */
+void ofg_sw_set_bindings(struct ofg_sw *, struct shash *bindings,
+                         const struct svec *problems, uint64_t stamp);
+
+/* The 'stamp' of the last ofg_sw_set_bindings(), or 0 if there was none
+ * since the switch last connected: the caller binds again when its own
+ * stamp differs. */
+uint64_t ofg_sw_get_bind_stamp(const struct ofg_sw *);
+
+/* What makes the switch's bridge unsafe, as OVSDB tells (NULL: nothing):
+ * logged when it changes, and shown by "status". */
+void ofg_sw_set_bridge_warning(struct ofg_sw *, const char *warning);
 
 /* Appends one line describing the switch to 's'. */
 void ofg_sw_format_status(const struct ofg_sw *, struct ds *s);

@@ -23,6 +23,7 @@
 #include "config/ofg-config.h"
 #include "controller/ofg-graph.h"
 #include "controller/ofg-ha.h"
+#include "controller/ofg-identity.h"
 #include "controller/ofg-import.h"
 #include "controller/ofg-mac.h"
 #include "controller/ofg-metrics.h"
@@ -30,6 +31,7 @@
 #include "controller/ofg-violations.h"
 #include "hash.h"
 #include "daemon.h"
+#include "dirs.h"
 #include "fatal-signal.h"
 #include "flow.h"
 #include "flows/ofg-flow-table.h"
@@ -126,6 +128,7 @@ static char *reload(void) OVS_WARN_UNUSED_RESULT;
 static void daemon_main(const char *file, const struct svec *listens,
                         const struct svec *connects);
 static void install_signal_handlers(void);
+static void start_identity(void);
 static struct unixctl_server *start_unixctl(void);
 static void open_switches(const struct svec *listens,
                           const struct svec *connects);
@@ -179,6 +182,10 @@ static int sample_rate = OFG_SW_SAMPLE_RATE;
 
 /* High availability ("--ha-lock"): NULL when this is the only instance.
  * 'role' and 'generation' are what every switch is told. */
+/* The default switch database ("--ovsdb"), for the containers selected by
+ * identity. */
+static const char *ovsdb_remote;
+
 static const char *ha_remote;
 static const char *ha_lock_name = "ofguard";
 static struct ofg_ha *ha;
@@ -274,6 +281,7 @@ daemon_main(const char *file, const struct svec *listens,
         ha = ofg_ha_create(ha_remote, ha_lock_name);
         role = OFG_SW_SECONDARY;
     }
+    start_identity();
     open_switches(listens, connects);
     daemonize_complete();
     VLOG_INFO("ofguard %s started with %s: %"PRIuSIZE" containers",
@@ -285,6 +293,7 @@ daemon_main(const char *file, const struct svec *listens,
             free(reload());
         }
         run_ha();
+        ofg_identity_run(switches, n_switches);
         run_switches();
         unixctl_server_run(unixctl);
         if (exiting) {
@@ -299,6 +308,7 @@ daemon_main(const char *file, const struct svec *listens,
         if (ha) {
             ofg_ha_wait(ha);
         }
+        ofg_identity_wait();
         latch_wait(&reload_latch);
         unixctl_server_wait(unixctl);
         metrics_file_wait();
@@ -308,6 +318,7 @@ daemon_main(const char *file, const struct svec *listens,
     /* Leaving does not touch the switches' flows: with fail-mode=secure
      * they stay in force until ofguard comes back. */
     close_switches();
+    ofg_identity_destroy();
     ofg_ha_destroy(ha);
     unixctl_server_destroy(unixctl);
     clear_cookie_index();
@@ -315,6 +326,17 @@ daemon_main(const char *file, const struct svec *listens,
     free(config_file);
     free(metrics_file);
     latch_destroy(&reload_latch);
+}
+
+/* Containers selected by identity are found in the switch's OVSDB: by
+ * default, the local one, beside which ofguard usually runs. */
+static void
+start_identity(void)
+{
+    char *local = xasprintf("unix:%s/db.sock", ovs_rundir());
+    ofg_identity_init(ovsdb_remote ? ovsdb_remote : local, ovsdb_remote);
+    free(local);
+    ofg_identity_set_config(config);
 }
 
 static void
@@ -575,6 +597,7 @@ reload(void)
     for (size_t i = 0; i < n_switches; i++) {
         ofg_sw_set_config(switches[i], new_config);
     }
+    ofg_identity_set_config(new_config);
     ofg_config_destroy(config);
     config = new_config;
     /* Also when the new config has the old one's address. */
@@ -1086,7 +1109,7 @@ compile_main(const char *file, const char *switch_name, int argc,
         unsigned int next = 1;
         for (size_t i = 0; i < cfg->n_containers; i++) {
             const struct ofg_container *c = &cfg->containers[i];
-            if (!simap_contains(&ports, c->port)) {
+            if (c->port && !simap_contains(&ports, c->port)) {
                 simap_put(&ports, c->port, next++);
             }
         }
@@ -1101,6 +1124,15 @@ compile_main(const char *file, const char *switch_name, int argc,
     struct ofg_flow_table flows;
     ofg_flow_table_init(&flows);
     ofg_flows_compile(cfg, sw, &ports, &flows);
+    size_t n_by_id = 0;
+    for (size_t i = 0; i < cfg->n_containers; i++) {
+        n_by_id += cfg->containers[i].n_ids > 0;
+    }
+    if (n_by_id) {
+        fprintf(stderr, "%s: %"PRIuSIZE" containers selected by identity "
+                "(iface_id, external_ids) left out: only the switch's OVSDB "
+                "knows their ports\n", file, n_by_id);
+    }
 
     /* Port names in the output unless numbers were given. */
     struct ofputil_port_map map = OFPUTIL_PORT_MAP_INITIALIZER(&map);
@@ -1150,6 +1182,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_METRICS_FILE,
         OPT_METRICS_INTERVAL,
         OPT_VIOLATION_LOG,
+        OPT_OVSDB,
         OPT_GEN_MAC,
         OPT_MAC_PREFIX,
         OPT_IMPORT_LXC,
@@ -1175,6 +1208,7 @@ parse_options(int argc, char *argv[], struct svec *listens,
          OPT_VIOLATION_INTERVAL},
         {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
         {"violation-log", required_argument, NULL, OPT_VIOLATION_LOG},
+        {"ovsdb", required_argument, NULL, OPT_OVSDB},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
         {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
@@ -1251,6 +1285,15 @@ parse_options(int argc, char *argv[], struct svec *listens,
         case OPT_SAMPLE_RATE:
             sample_rate = parse_int_option("sample-rate", optarg, 1, 10000,
                                            "frames per second");
+            break;
+
+        case OPT_OVSDB:
+            if (strncmp(optarg, "unix:", 5) && strncmp(optarg, "tcp:", 4)
+                && strncmp(optarg, "ssl:", 4)) {
+                ovs_fatal(0, "--ovsdb=%s: expected unix:FILE, tcp:IP[:PORT] "
+                          "or ssl:IP[:PORT]", optarg);
+            }
+            ovsdb_remote = optarg;
             break;
 
         case OPT_VIOLATION_LOG:
@@ -1421,6 +1464,11 @@ usage(void)
            "                          logged, per second (default %d)\n"
            "  --violation-log=kv|json log each violation as key=value\n"
            "                          pairs (default) or a JSON object\n"
+           "\nContainers selected by identity (iface_id, external_ids):\n"
+           "  --ovsdb=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
+           "                          the switches' OVSDB, unless the\n"
+           "                          config names one per switch (default\n"
+           "                          unix:%s/db.sock)\n"
            "\nHigh availability (several instances, one writes):\n"
            "  --ha-lock=unix:FILE | tcp:IP:PORT | ssl:IP:PORT\n"
            "                          ovsdb-server whose lock picks the\n"
@@ -1451,7 +1499,7 @@ usage(void)
            program_name, program_name, program_name, program_name,
            program_name, program_name, program_name,
            OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
-           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE,
+           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE, ovs_rundir(),
            OFG_METRICS_INTERVAL, OFG_MAC_DEFAULT_PREFIX);
     stream_usage("switch", true, true, false);
     daemon_usage();

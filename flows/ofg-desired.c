@@ -43,6 +43,7 @@ ofg_desired_init(struct ofg_desired *d)
     hmap_init(&d->dirty);
     d->all_dirty = false;
     d->sample = true;
+    d->bindings = NULL;
 }
 
 void
@@ -163,7 +164,8 @@ ofg_desired_unplace_changed(struct ofg_desired *d,
         const struct ofg_container *oc
             = ofg_config_find_container(old, node->name);
         if (nc && oc && (oc == nc || ofg_container_equal(oc, nc))
-            && ofg_flows_container_port(nc, sw, ports) == p->port) {
+            && ofg_flows_container_port(nc, sw, ports, d->bindings)
+               == p->port) {
             continue;
         }
         ofg_desired_replace_group(d, p->cookie);
@@ -185,7 +187,8 @@ ofg_desired_place_new(struct ofg_desired *d, const struct ofg_config *config,
         if (shash_find(&d->placed, c->name)) {
             continue;
         }
-        ofp_port_t port = ofg_flows_container_port(c, sw, ports);
+        ofp_port_t port = ofg_flows_container_port(c, sw, ports,
+                                                   d->bindings);
         if (port == OFPP_NONE) {
             continue;
         }

@@ -43,6 +43,10 @@ struct ofg_desired {
     bool all_dirty;             /* Everything may have changed. */
     bool sample;                /* Counting flows send samples (true
                                  * unless the switch refused the meter). */
+    const struct shash *bindings;   /* Ports of the containers selected by
+                                     * identity (flows/ofg-bind.h), or NULL:
+                                     * the owner's, kept up to date with an
+                                     * update after each change. */
 };
 
 void ofg_desired_init(struct ofg_desired *);

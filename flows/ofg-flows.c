@@ -19,6 +19,7 @@
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofpbuf.h"
 #include "packets.h"
+#include "openvswitch/shash.h"
 #include "simap.h"
 #include "util.h"
 
@@ -163,14 +164,21 @@ ofg_flows_is_own_table(uint8_t table_id)
 ofp_port_t
 ofg_flows_container_port(const struct ofg_container *c,
                          const struct ofg_switch *sw,
-                         const struct simap *ports)
+                         const struct simap *ports,
+                         const struct shash *bindings)
 {
     /* A container pinned to a switch goes nowhere else, even to a switch
      * that happens to have a port of the same name. */
     if (c->switch_name && (!sw || strcmp(c->switch_name, sw->name))) {
         return OFPP_NONE;
     }
-    const struct simap_node *node = simap_find(ports, c->port);
+    const char *name = (!c->n_ids ? c->port
+                        : bindings ? shash_find_data(bindings, c->name)
+                        : NULL);
+    if (!name) {
+        return OFPP_NONE;
+    }
+    const struct simap_node *node = simap_find(ports, name);
     ofp_port_t port = node ? u16_to_ofp(node->data) : OFPP_NONE;
     if (port == OFPP_NONE || ofp_to_u16(port) >= ofp_to_u16(OFPP_MAX)) {
         /* Reserved ports (LOCAL...) are never container ports. */
@@ -267,7 +275,7 @@ ofg_flows_compile(const struct ofg_config *config, const struct ofg_switch *sw,
     ofg_flows_add_switch(sw, ports, true, table);
     for (size_t i = 0; i < config->n_containers; i++) {
         const struct ofg_container *c = &config->containers[i];
-        ofp_port_t port = ofg_flows_container_port(c, sw, ports);
+        ofp_port_t port = ofg_flows_container_port(c, sw, ports, NULL);
         if (port != OFPP_NONE && ofg_flows_add_container(c, port, true, table)) {
             used[c->network - config->networks] = true;
         }

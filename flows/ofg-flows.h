@@ -56,6 +56,7 @@ struct ofg_flow_table;
 struct ofg_network;
 struct ofg_switch;
 struct ofputil_port_map;
+struct shash;
 struct simap;
 
 enum ofg_table {
@@ -123,10 +124,13 @@ uint64_t ofg_flows_switch_cookie(void);
 /* Returns the OpenFlow port of 'container' on a switch whose configuration
  * entry is 'sw' (NULL if the config does not list the switch) and whose
  * ports are 'ports' (port name -> OpenFlow port number), or OFPP_NONE if the
- * container does not belong there. */
+ * container does not belong there.  A container selected by identity
+ * (external_ids) has the port that 'bindings' (container name -> port
+ * name, from flows/ofg-bind.h; NULL if none) gives it. */
 ofp_port_t ofg_flows_container_port(const struct ofg_container *,
                                     const struct ofg_switch *sw,
-                                    const struct simap *ports);
+                                    const struct simap *ports,
+                                    const struct shash *bindings);
 
 /* Adds the flows of 'container', whose port is 'port', to 'flows'.
  * Returns false, adding nothing, if one of its flows is already in 'flows'

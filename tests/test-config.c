@@ -1005,6 +1005,43 @@ main(void)
                  "\"yes\" }\n" TAIL, 8,
                  "containers.vm1.allow_dhcp: must be a boolean");
 
+    /* Selecting the port by identity. */
+    expect_error("port and iface_id", HEAD
+                 "    \"vm1\": { \"port\": \"p1\", \"iface_id\": \"x\", "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] }\n" TAIL, 7,
+                 "containers.vm1.iface_id: \"port\" and \"iface_id\" both "
+                 "select the container's port; give one");
+    expect_error("no selector", HEAD
+                 "    \"vm1\": { \"network\": \"web\", \"mac\": "
+                 "\"00:16:3e:00:00:01\", \"ipv4\": [\"10.10.20.10\"] }\n"
+                 TAIL, 7, "containers.vm1: missing required key \"port\" (or "
+                 "\"iface_id\" or \"external_ids\"");
+    expect_error("empty external_ids", HEAD
+                 "    \"vm1\": { \"external_ids\": {}, \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                 "[\"10.10.20.10\"] }\n" TAIL, 7,
+                 "containers.vm1.external_ids: must not be empty");
+    expect_error("attached-mac is not a selector", HEAD
+                 "    \"vm1\": { \"external_ids\": {\"attached-mac\": \"x\"}, "
+                 "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:01\", "
+                 "\"ipv4\": [\"10.10.20.10\"] }\n" TAIL, 7,
+                 "containers.vm1.external_ids.attached-mac: attached-mac does "
+                 "not select an interface");
+    expect_error("one iface_id for two containers", HEAD
+                 "    \"vm1\": { \"iface_id\": \"x\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:01\", \"ipv4\": "
+                 "[\"10.10.20.10\"] },\n"
+                 "    \"vm2\": { \"iface_id\": \"x\", \"network\": \"web\", "
+                 "\"mac\": \"00:16:3e:00:00:02\", \"ipv4\": "
+                 "[\"10.10.20.11\"] }\n" TAIL, 8,
+                 "containers.vm2.iface_id: containers.vm1 selects its "
+                 "interface by the same iface-id");
+    expect_error("bad switch ovsdb", "{\n  \"networks\": {},\n"
+                 "  \"switches\": {\"s\": {\"datapath_id\": \"1\", "
+                 "\"ovsdb\": \"db.sock\"}},\n  \"containers\": {}\n}\n", 3,
+                 "switches.s.ovsdb: \"db.sock\" is not an OVSDB remote");
+
     /* MACs. */
     expect_error("malformed MAC", HEAD
                  "    \"vm1\": { \"port\": \"p1\", \"network\": \"web\",\n"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "config/ofg-config.h"
 #include "flow.h"
+#include "flows/ofg-bind.h"
 #include "flows/ofg-desired.h"
 #include "flows/ofg-flow-table.h"
 #include "flows/ofg-flows.h"
@@ -22,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
 #include "simap.h"
+#include "smap.h"
 #include "svec.h"
 #include "tests/ofg-test.h"
 #include "util.h"
@@ -195,14 +197,14 @@ test_placement(void)
     const struct ofg_container *db1 = ofg_config_find_container(cfg, "db1");
     const struct ofg_container *vm1 = ofg_config_find_container(cfg, "vm1");
     /* db1 is pinned to host1: not on a switch missing from the config. */
-    CHECK(ofg_flows_container_port(db1, NULL, &ports) == OFPP_NONE);
+    CHECK(ofg_flows_container_port(db1, NULL, &ports, NULL) == OFPP_NONE);
     CHECK(ofg_flows_container_port(db1, ofg_config_find_switch(cfg, "host1"),
-                                   &ports) == u16_to_ofp(4));
+                                   &ports, NULL) == u16_to_ofp(4));
     /* vm1 is not pinned: any switch with its port. */
-    CHECK(ofg_flows_container_port(vm1, NULL, &ports) == u16_to_ofp(2));
+    CHECK(ofg_flows_container_port(vm1, NULL, &ports, NULL) == u16_to_ofp(2));
 
     struct simap empty = SIMAP_INITIALIZER(&empty);
-    CHECK(ofg_flows_container_port(vm1, NULL, &empty) == OFPP_NONE);
+    CHECK(ofg_flows_container_port(vm1, NULL, &empty, NULL) == OFPP_NONE);
     simap_destroy(&empty);
 
     /* Two containers on one port: the second is refused whole. */
@@ -679,6 +681,107 @@ test_tamper(void)
                     "flows repaired; audits find exactly the differences");
 }
 
+/* Containers selected by identity: bound to the one interface with their
+ * external_ids, not to two, not to one attached with another MAC, not on a
+ * switch they are not pinned to. */
+static void
+test_bind(void)
+{
+    static const char text[] =
+        "{\"networks\": {\"web\": {\"subnet\": \"10.1.0.0/24\", "
+        "\"gateway\": \"10.1.0.1\"}},\n"
+        " \"switches\": {\"h1\": {\"datapath_id\": \"1\"}, "
+        "\"h2\": {\"datapath_id\": \"2\"}},\n"
+        " \"containers\": {\n"
+        "  \"a\": {\"iface_id\": \"a\", \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:01\", \"ipv4\": [\"10.1.0.2\"]},\n"
+        "  \"b\": {\"external_ids\": {\"container_id\": \"x\", "
+        "\"container_iface\": \"eth1\"}, \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:02\", \"ipv4\": [\"10.1.0.3\"]},\n"
+        "  \"c\": {\"iface_id\": \"c\", \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:03\", \"ipv4\": [\"10.1.0.4\"]},\n"
+        "  \"d\": {\"iface_id\": \"d\", \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:04\", \"ipv4\": [\"10.1.0.5\"]},\n"
+        "  \"e\": {\"iface_id\": \"e\", \"switch\": \"h2\", "
+        "\"network\": \"web\", \"mac\": \"00:16:3e:00:00:05\", "
+        "\"ipv4\": [\"10.1.0.6\"]},\n"
+        "  \"f\": {\"port\": \"p1\", \"network\": \"web\", "
+        "\"mac\": \"00:16:3e:00:00:06\", \"ipv4\": [\"10.1.0.7\"]}}}\n";
+    struct ofg_config *cfg;
+    char *error = ofg_config_parse("bind.json", text, &cfg);
+    CHECK(!error);
+    if (error) {
+        fputs(error, stderr);
+        free(error);
+        ofg_test_finish("bindings");
+        return;
+    }
+
+    struct smap ids[7];
+    static const char *const names[7] = {
+        "vethA", "vethB", "vethC", "tap1", "tap2", "vethE", "veth0",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        smap_init(&ids[i]);
+    }
+    smap_add(&ids[0], "iface-id", "a");
+    smap_add(&ids[0], "attached-mac", "00:16:3E:00:00:01");
+    smap_add(&ids[1], "container_id", "x");
+    smap_add(&ids[1], "container_iface", "eth1");
+    smap_add(&ids[2], "iface-id", "c");
+    smap_add(&ids[2], "attached-mac", "52:54:00:00:00:03");
+    smap_add(&ids[3], "iface-id", "d");
+    smap_add(&ids[4], "iface-id", "d");
+    smap_add(&ids[5], "iface-id", "e");
+    smap_add(&ids[6], "container_id", "x");
+    smap_add(&ids[6], "container_iface", "eth0");
+    struct ofg_iface ifaces[7];
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        ifaces[i] = (struct ofg_iface) { names[i], &ids[i] };
+    }
+
+    struct shash bindings = SHASH_INITIALIZER(&bindings);
+    struct svec problems = SVEC_EMPTY_INITIALIZER;
+    ofg_bind(cfg, ofg_config_find_switch(cfg, "h1"), ifaces, 7, &bindings,
+             &problems);
+    CHECK(shash_count(&bindings) == 2);
+    CHECK(!strcmp(shash_find_data(&bindings, "a") ?: "", "vethA"));
+    CHECK(!strcmp(shash_find_data(&bindings, "b") ?: "", "vethB"));
+    CHECK(problems.n == 2);
+    svec_sort(&problems);
+    CHECK(problems.n == 2 && strstr(problems.names[0], "container c: "
+                                    "interface vethC has attached-mac"));
+    CHECK(problems.n == 2 && strstr(problems.names[1], "container d: "
+                                    "interfaces tap1 and tap2 both match"));
+
+    /* "e" is pinned to h2, where it is bound. */
+    shash_clear_free_data(&bindings);
+    svec_clear(&problems);
+    ofg_bind(cfg, ofg_config_find_switch(cfg, "h2"), ifaces, 7, &bindings,
+             &problems);
+    CHECK(!strcmp(shash_find_data(&bindings, "e") ?: "", "vethE"));
+
+    /* The bound port is where the flows go. */
+    struct simap ports = SIMAP_INITIALIZER(&ports);
+    simap_put(&ports, "vethE", 7);
+    CHECK(ofg_flows_container_port(ofg_config_find_container(cfg, "e"),
+                                   ofg_config_find_switch(cfg, "h2"), &ports,
+                                   &bindings) == u16_to_ofp(7));
+    CHECK(ofg_flows_container_port(ofg_config_find_container(cfg, "e"),
+                                   ofg_config_find_switch(cfg, "h2"), &ports,
+                                   NULL) == OFPP_NONE);
+    simap_destroy(&ports);
+
+    shash_destroy_free_data(&bindings);
+    svec_destroy(&problems);
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        smap_destroy(&ids[i]);
+    }
+    ofg_config_destroy(cfg);
+    ofg_test_finish("bindings: one interface, not two, not another MAC's, "
+                    "only on the pinned switch");
+}
+
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
@@ -690,6 +793,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_cookie_move();
     test_round();
     test_desired();
+    test_bind();
     test_tamper();
     return ofg_test_summary();
 }
