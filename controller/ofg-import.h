@@ -27,7 +27,8 @@
  * said why in the notes.  A missing MAC gets a suggestion from
  * ofg_mac_generate().
  *
- * This module is pure: the caller reads the files. */
+ * ofg_import_lxc() is pure (the unit tests call it on strings);
+ * ofg_import_lxc_main() reads the files and prints. */
 
 #include <stddef.h>
 #include "openvswitch/compiler.h"

@@ -18,7 +18,7 @@
  *     convention);
  *   - for any other name: the last octets of the name's 64-bit FNV-1a hash.
  *
- * This module is pure: no I/O, no JSON. */
+ * Everything but ofg_mac_main(), the command's I/O, is pure. */
 
 #include <stdbool.h>
 #include <stddef.h>
