@@ -137,6 +137,12 @@ bool
 ofg_container_equal(const struct ofg_container *a,
                     const struct ofg_container *b)
 {
+    if (a->name == b->name) {
+        /* One entry of one file's part, which two configurations share:
+         * a reload that kept the file (and the main file, or the part
+         * would have been parsed again) kept the entry. */
+        return true;
+    }
     if (!nullable_string_is_equal(a->port, b->port)
         || !ids_equal(a, b)
         || !nullable_string_is_equal(a->switch_name, b->switch_name)

@@ -82,7 +82,14 @@ ofg_faults_sample() {
     ofg_faults_sampler_pid=$!
 }
 
-ofg_faults_sample_stop() {
+ofg_faults_sample_stop() {    # ofg_faults_sample_stop FILE [MIN]
+    # At least MIN samples first (a loaded machine dumps 10,000 flows in
+    # seconds), for at most 30 s.
+    local k
+    for k in $(seq 300); do
+        [ "$(grep -c . "$1")" -ge "${2:-0}" ] && break
+        sleep 0.1
+    done
     touch "$1.stop"
     wait "$ofg_faults_sampler_pid" 2>/dev/null || true
 }
