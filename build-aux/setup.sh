@@ -30,13 +30,14 @@ done
 
 # Debian packages: build tools, OVS (binaries for the tests and the sandbox,
 # source for the library), jansson, OpenSSL, and the tools the packet tests
-# use.
+# use; lxc for tests/lxc.test (a busybox container, no download) and
+# uuid-runtime for ovs-docker in tests/hooks.test.
 packages="autoconf automake libtool pkg-config make gcc
           libjansson-dev libssl-dev
           openvswitch-switch openvswitch-common openvswitch-source
           python3 python3-scapy iproute2 ethtool tcpdump procps
           iputils-ping dsniff arping tcpreplay dnsmasq-base busybox
-          python3-prometheus-client"
+          python3-prometheus-client lxc uuid-runtime"
 # clang (with libFuzzer) only for the fuzz targets, which a normal build
 # does not need.
 if test $fuzz = yes; then

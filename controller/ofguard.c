@@ -24,6 +24,8 @@
 #include "controller/ofg-graph.h"
 #include "controller/ofg-ha.h"
 #include "controller/ofg-identity.h"
+#include "controller/ofg-import.h"
+#include "controller/ofg-mac.h"
 #include "controller/ofg-metrics.h"
 #include "controller/ofg-switch.h"
 #include "controller/ofg-violations.h"
@@ -160,8 +162,10 @@ static unixctl_cb_func ofguard_graph;
 
 /* Modes other than the daemon. */
 static enum {
-    MODE_DAEMON, MODE_CHECK, MODE_COMPILE, MODE_GRAPH
+    MODE_DAEMON, MODE_CHECK, MODE_COMPILE, MODE_GRAPH, MODE_GEN_MAC,
+    MODE_IMPORT_LXC
 } mode = MODE_DAEMON;
+static const char *mac_prefix;
 static const char *compile_switch;
 static const char *unixctl_path;
 
@@ -220,6 +224,18 @@ main(int argc, char *argv[])
                       "(use --help for help)");
         }
         return compile_main(argv[0], compile_switch, argc - 1, argv + 1);
+    } else if (mode == MODE_GEN_MAC) {
+        if (argc < 1 || argc > 2) {
+            ovs_fatal(0, "--gen-mac takes an IPv4 address or a name, and "
+                      "optionally a config (use --help for help)");
+        }
+        return ofg_mac_main(mac_prefix, argv[0], argc > 1 ? argv[1] : NULL);
+    } else if (mode == MODE_IMPORT_LXC) {
+        if (argc != 1) {
+            ovs_fatal(0, "--import-lxc takes exactly one directory, "
+                      "e.g. /var/lib/lxc (use --help for help)");
+        }
+        return ofg_import_lxc_main(argv[0]);
     }
 
     if (argc != 1) {
@@ -1167,6 +1183,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_METRICS_INTERVAL,
         OPT_VIOLATION_LOG,
         OPT_OVSDB,
+        OPT_GEN_MAC,
+        OPT_MAC_PREFIX,
+        OPT_IMPORT_LXC,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -1178,6 +1197,9 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"compile", no_argument, NULL, OPT_COMPILE},
         {"graph", no_argument, NULL, OPT_GRAPH},
         {"switch", required_argument, NULL, OPT_SWITCH},
+        {"gen-mac", no_argument, NULL, OPT_GEN_MAC},
+        {"mac-prefix", required_argument, NULL, OPT_MAC_PREFIX},
+        {"import-lxc", no_argument, NULL, OPT_IMPORT_LXC},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
@@ -1228,6 +1250,18 @@ parse_options(int argc, char *argv[], struct svec *listens,
 
         case OPT_SWITCH:
             compile_switch = optarg;
+            break;
+
+        case OPT_GEN_MAC:
+            mode = MODE_GEN_MAC;
+            break;
+
+        case OPT_MAC_PREFIX:
+            mac_prefix = optarg;
+            break;
+
+        case OPT_IMPORT_LXC:
+            mode = MODE_IMPORT_LXC;
             break;
 
         case OPT_UNIXCTL:
@@ -1410,6 +1444,8 @@ usage(void)
            "       %s --check CONFIG\n"
            "       %s --compile [--switch=NAME] CONFIG [PORT=NUMBER]...\n"
            "       %s --graph CONFIG > boundaries.html\n"
+           "       %s --gen-mac [--mac-prefix=02:00] IPV4|NAME [CONFIG]\n"
+           "       %s --import-lxc DIR > containers.json\n"
            "CONFIG is a JSON file, or a directory of ofguard.json and\n"
            "containers.d/*.json (drop-in files of containers).\n"
            "\nSwitch connections (repeatable; default --listen=ptcp:6653):\n"
@@ -1450,14 +1486,21 @@ usage(void)
            "  --switch=NAME           the switch to compile for\n"
            "  --graph                 print a picture of the boundaries\n"
            "                          CONFIG draws: one HTML page\n"
+           "  --gen-mac               print a MAC for a container: PREFIX\n"
+           "                          then its IPv4 address or a hash of\n"
+           "                          its name; refused if CONFIG uses it\n"
+           "  --mac-prefix=PREFIX     1 to 5 octets, locally administered\n"
+           "                          (default %s)\n"
+           "  --import-lxc            print entries for the LXC containers\n"
+           "                          in DIR (DIR/NAME/config), for review\n"
            "\nControl (ovs-appctl -t ofguard COMMAND): reload, status,\n"
            "flows CONTAINER, violations [CONTAINER], graph, audit, metrics,\n"
            "exit.  SIGHUP also reloads.\n",
            program_name, program_name, program_name, program_name,
-           program_name,
+           program_name, program_name, program_name,
            OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
            OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE, ovs_rundir(),
-           OFG_METRICS_INTERVAL);
+           OFG_METRICS_INTERVAL, OFG_MAC_DEFAULT_PREFIX);
     stream_usage("switch", true, true, false);
     daemon_usage();
     vlog_usage();
