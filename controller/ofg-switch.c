@@ -186,6 +186,16 @@ struct ofg_sw {
     int sample_rate;
     ovs_be32 meter_xid;         /* The meter mod in flight, or 0. */
 
+    /* Quarantine: a container that sends at least 'quarantine_rate' forged
+     * frames a second has its whole port dropped by one flow until
+     * 'quarantine_time' ms after the flood stops (see
+     * ofg_flows_add_quarantine()). */
+    uint64_t quarantine_rate;   /* 0: never. */
+    int quarantine_time;
+    struct shash quarantine;    /* Container name -> release time (long long
+                                 * int *, monotonic msec). */
+    unsigned long long int n_quarantines;
+
     struct hmap requests;       /* "struct ofg_request"s, by xid. */
 
     /* Errors and recovery. */
@@ -287,6 +297,7 @@ static void ofg_sw_send_bundle_ctrl(struct ofg_sw *, uint16_t type,
                                     ofg_reply_handler *);
 static void ofg_sw_round_failed(struct ofg_sw *);
 static void ofg_sw_restart(struct ofg_sw *);
+static void ofg_sw_check_floods(struct ofg_sw *);
 static void ofg_sw_note_bind_problems(struct ofg_sw *,
                                       const struct svec *problems);
 static bool same_bindings(const struct shash *, const struct shash *);
@@ -348,8 +359,12 @@ ofg_sw_create__(struct rconn *rconn, const struct ofg_config *config)
     simap_init(&sw->new_ports);
     shash_init(&sw->bindings);
     sset_init(&sw->bind_problems);
+    shash_init(&sw->quarantine);
+    sw->quarantine_rate = OFG_SW_QUARANTINE_RATE;
+    sw->quarantine_time = OFG_SW_QUARANTINE_TIME * 1000;
     ofg_desired_init(&sw->desired);
     sw->desired.bindings = &sw->bindings;
+    sw->desired.quarantined = &sw->quarantine;
     ofg_flow_table_init(&sw->installed);
     ovs_list_init(&sw->deferred);
     ofg_flow_table_init(&sw->audit);
@@ -380,6 +395,7 @@ ofg_sw_destroy(struct ofg_sw *sw)
         simap_destroy(&sw->new_ports);
         shash_destroy_free_data(&sw->bindings);
         sset_destroy(&sw->bind_problems);
+        shash_destroy_free_data(&sw->quarantine);
         free(sw->bridge_warning);
         ofg_desired_destroy(&sw->desired);
         ofg_flow_table_destroy(&sw->installed);
@@ -546,6 +562,13 @@ ofg_sw_get_config_entry(const struct ofg_sw *sw)
     return sw->sw_config;
 }
 
+void
+ofg_sw_set_quarantine(struct ofg_sw *sw, int rate, int seconds)
+{
+    sw->quarantine_rate = rate;
+    sw->quarantine_time = seconds * 1000;
+}
+
 uint64_t
 ofg_sw_get_bind_stamp(const struct ofg_sw *sw)
 {
@@ -674,7 +697,8 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
     ds_put_format(s, " target=%s connected=%s role=%s state=\"%s\" sync=%s"
                   " flows=%"PRIuSIZE" desired=%"PRIuSIZE
                   " containers=%"PRIuSIZE" rounds=%llu frags=%s monitor=%s"
-                  " tampered=%llu audits=%llu unbound=%"PRIuSIZE" ",
+                  " tampered=%llu audits=%llu unbound=%"PRIuSIZE
+                  " quarantined=%"PRIuSIZE" ",
                   rconn_get_target(sw->rconn),
                   rconn_is_connected(sw->rconn) ? "yes" : "no",
                   ofg_sw_role_name(sw),
@@ -691,7 +715,8 @@ ofg_sw_format_status(const struct ofg_sw *sw, struct ds *s)
                    : sw->monitor == MON_REFUSED ? "refused"
                    : sw->monitor == MON_REQUESTED ? "requested" : "no"),
                   sw->n_tampered, sw->n_audits,
-                  sset_count(&sw->bind_problems));
+                  sset_count(&sw->bind_problems),
+                  shash_count(&sw->quarantine));
     if (sw->bridge_warning) {
         ds_put_format(s, "warning=\"%s\" ", sw->bridge_warning);
     }
@@ -2001,9 +2026,61 @@ recv_violation_stats(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     if (retval || !(ofpmp_flags(oh) & OFPSF_REPLY_MORE)) {
         /* Counters are best effort: a failed read waits for the next. */
         sw->stats_pending = false;
+        if (!retval) {
+            ofg_sw_check_floods(sw);
+        }
         return true;
     }
     return false;
+}
+
+/* After a poll of the counters: quarantines the containers that sent
+ * forged frames at 'quarantine_rate' or more since the last poll, and
+ * releases those that have not for 'quarantine_time'. */
+static void
+ofg_sw_check_floods(struct ofg_sw *sw)
+{
+    long long int now = time_msec();
+    uint64_t *cookies;
+    size_t n = ofg_violations_end_poll(&sw->violations,
+                                       OFG_VIOLATION_FORGED_SOURCE,
+                                       sw->quarantine_rate, now, &cookies);
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ofg_desired_find_by_cookie(&sw->desired,
+                                                      cookies[i]);
+        if (!name) {
+            continue;
+        }
+        long long int *until = shash_find_data(&sw->quarantine, name);
+        if (!until) {
+            until = xmalloc(sizeof *until);
+            shash_add(&sw->quarantine, name, until);
+            sw->n_quarantines++;
+            changed = true;
+            VLOG_WARN("%s: container %s quarantined: %"PRIu64" or more "
+                      "forged frames a second; its port is dropped whole "
+                      "until %d s after the flood stops", ofg_sw_name(sw),
+                      name, sw->quarantine_rate, sw->quarantine_time / 1000);
+        }
+        *until = now + sw->quarantine_time;
+    }
+    free(cookies);
+
+    struct shash_node *node, *next;
+    SHASH_FOR_EACH_SAFE (node, next, &sw->quarantine) {
+        long long int *until = node->data;
+        if (now >= *until) {
+            VLOG_INFO("%s: container %s released from quarantine",
+                      ofg_sw_name(sw), node->name);
+            free(until);
+            shash_delete(&sw->quarantine, node);
+            changed = true;
+        }
+    }
+    if (changed && sw->state >= S_IDLE) {
+        ofg_sw_update_desired(sw, sw->config, false);
+    }
 }
 
 /* Requests. */

@@ -71,6 +71,14 @@ bool ofg_sw_primary_refused(const struct ofg_sw *,
 #define OFG_SW_SAMPLE_RATE 10
 
 /* Sets the seconds between counter reads (0: none) and the sample rate. */
+/* A container that sends 'rate' forged frames a second or more (as the
+ * violation counters tell, so at most every violation interval) has its
+ * port dropped whole until 'seconds' after the flood stops; 'rate' 0:
+ * never. */
+#define OFG_SW_QUARANTINE_RATE 1000
+#define OFG_SW_QUARANTINE_TIME 30
+void ofg_sw_set_quarantine(struct ofg_sw *, int rate, int seconds);
+
 void ofg_sw_set_violation_options(struct ofg_sw *, int interval,
                                   int sample_rate);
 

@@ -62,6 +62,7 @@ ofg_violations_init(struct ofg_violations *v)
 {
     hmap_init(&v->counters);
     hmap_init(&v->recent);
+    v->last_poll = 0;
 }
 
 void
@@ -110,6 +111,34 @@ ofg_violations_update(struct ofg_violations *v, uint64_t cookie,
         c->last_grew = now;
         c->last_packets = n_packets;
     }
+}
+
+size_t
+ofg_violations_end_poll(struct ofg_violations *v, enum ofg_violation class,
+                        uint64_t min_rate, long long int now,
+                        uint64_t **cookiesp)
+{
+    long long int elapsed = v->last_poll ? now - v->last_poll : 0;
+    size_t n = 0, allocated = 0;
+    *cookiesp = NULL;
+
+    struct ofg_violation_counter *c;
+    HMAP_FOR_EACH (c, node, &v->counters) {
+        uint64_t total = ofg_violation_counter_total(c);
+        uint64_t grew = total - MIN(total, c->at_last_poll);
+        c->at_last_poll = total;
+        /* grew / (elapsed / 1000) >= min_rate, without dividing. */
+        if (c->class == class && elapsed > 0 && min_rate
+            && grew * 1000 >= min_rate * (uint64_t) elapsed) {
+            if (n >= allocated) {
+                *cookiesp = x2nrealloc(*cookiesp, &allocated,
+                                       sizeof **cookiesp);
+            }
+            (*cookiesp)[n++] = c->cookie;
+        }
+    }
+    v->last_poll = now;
+    return n;
 }
 
 void

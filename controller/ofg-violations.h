@@ -22,6 +22,8 @@ struct svec;
 struct ofg_violations {
     struct hmap counters;       /* "struct ofg_violation_counter"s. */
     struct hmap recent;         /* Logged events, for folding repeats. */
+    long long int last_poll;    /* Monotonic msec of the last poll's end,
+                                 * 0 before the first. */
 };
 
 struct ofg_violation_counter {
@@ -33,6 +35,7 @@ struct ofg_violation_counter {
     uint64_t last_packets;      /* The flow's n_packets when last read. */
     long long int first_seen;   /* Wall-clock msec when it first grew. */
     long long int last_grew;    /* Wall-clock msec when it last grew. */
+    uint64_t at_last_poll;      /* The total when the last poll ended. */
 };
 
 void ofg_violations_init(struct ofg_violations *);
@@ -49,6 +52,14 @@ ofg_violation_counter_total(const struct ofg_violation_counter *c)
 {
     return c->base + c->last_packets;
 }
+
+/* Ends a poll of the counters, at monotonic time 'now': stores in
+ * '*cookiesp' (an array the caller frees) the cookies whose counter of
+ * 'class' grew by at least 'min_rate' a second since the last poll ended,
+ * and returns how many.  The first poll only notes the totals. */
+size_t ofg_violations_end_poll(struct ofg_violations *, enum ofg_violation,
+                               uint64_t min_rate, long long int now,
+                               uint64_t **cookiesp);
 
 /* Logs a sampled dropped frame, 'packet' ('len' bytes, possibly cut short)
  * from 'port' of 'switch_name', charged to 'container' (NULL if none) as

@@ -179,6 +179,8 @@ static int audit_interval = OFG_SW_AUDIT_INTERVAL;
  * ("--sample-rate"). */
 static int violation_interval = OFG_SW_VIOLATION_INTERVAL;
 static int sample_rate = OFG_SW_SAMPLE_RATE;
+static int quarantine_rate = OFG_SW_QUARANTINE_RATE;
+static int quarantine_time = OFG_SW_QUARANTINE_TIME;
 
 /* High availability ("--ha-lock"): NULL when this is the only instance.
  * 'role' and 'generation' are what every switch is told. */
@@ -570,6 +572,7 @@ add_switch(struct ofg_sw *sw)
     switches[n_switches++] = sw;
     ofg_sw_set_audit_interval(sw, audit_interval);
     ofg_sw_set_violation_options(sw, violation_interval, sample_rate);
+    ofg_sw_set_quarantine(sw, quarantine_rate, quarantine_time);
     ofg_sw_set_role(sw, role, generation);
 }
 
@@ -1183,6 +1186,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         OPT_METRICS_INTERVAL,
         OPT_VIOLATION_LOG,
         OPT_OVSDB,
+        OPT_QUARANTINE_RATE,
+        OPT_QUARANTINE_TIME,
         OPT_GEN_MAC,
         OPT_MAC_PREFIX,
         OPT_IMPORT_LXC,
@@ -1209,6 +1214,8 @@ parse_options(int argc, char *argv[], struct svec *listens,
         {"sample-rate", required_argument, NULL, OPT_SAMPLE_RATE},
         {"violation-log", required_argument, NULL, OPT_VIOLATION_LOG},
         {"ovsdb", required_argument, NULL, OPT_OVSDB},
+        {"quarantine-rate", required_argument, NULL, OPT_QUARANTINE_RATE},
+        {"quarantine-time", required_argument, NULL, OPT_QUARANTINE_TIME},
         {"ha-lock-name", required_argument, NULL, OPT_HA_LOCK_NAME},
         {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
         {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
@@ -1285,6 +1292,18 @@ parse_options(int argc, char *argv[], struct svec *listens,
         case OPT_SAMPLE_RATE:
             sample_rate = parse_int_option("sample-rate", optarg, 1, 10000,
                                            "frames per second");
+            break;
+
+        case OPT_QUARANTINE_RATE:
+            quarantine_rate = parse_int_option("quarantine-rate", optarg, 0,
+                                               10000000,
+                                               "forged frames a second "
+                                               "(0: never)");
+            break;
+
+        case OPT_QUARANTINE_TIME:
+            quarantine_time = parse_int_option("quarantine-time", optarg, 1,
+                                               86400, "seconds");
             break;
 
         case OPT_OVSDB:
@@ -1462,6 +1481,11 @@ usage(void)
            "                          SECS (default %d, 0 = never)\n"
            "  --sample-rate=N         dropped frames a switch sends to be\n"
            "                          logged, per second (default %d)\n"
+           "  --quarantine-rate=N     drop the whole port of a container\n"
+           "                          that sends N forged frames a second\n"
+           "                          or more (default %d, 0 = never)...\n"
+           "  --quarantine-time=SECS  ...until SECS after the flood stops\n"
+           "                          (default %d)\n"
            "  --violation-log=kv|json log each violation as key=value\n"
            "                          pairs (default) or a JSON object\n"
            "\nContainers selected by identity (iface_id, external_ids):\n"
@@ -1499,7 +1523,8 @@ usage(void)
            program_name, program_name, program_name, program_name,
            program_name, program_name, program_name,
            OFG_SW_PROBE_INTERVAL, OFG_SW_AUDIT_INTERVAL,
-           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE, ovs_rundir(),
+           OFG_SW_VIOLATION_INTERVAL, OFG_SW_SAMPLE_RATE,
+           OFG_SW_QUARANTINE_RATE, OFG_SW_QUARANTINE_TIME, ovs_rundir(),
            OFG_METRICS_INTERVAL, OFG_MAC_DEFAULT_PREFIX);
     stream_usage("switch", true, true, false);
     daemon_usage();

@@ -44,6 +44,13 @@ ofg_desired_init(struct ofg_desired *d)
     d->all_dirty = false;
     d->sample = true;
     d->bindings = NULL;
+    d->quarantined = NULL;
+}
+
+static bool
+is_quarantined(const struct ofg_desired *d, const char *container)
+{
+    return d->quarantined && shash_find(d->quarantined, container);
 }
 
 void
@@ -165,7 +172,8 @@ ofg_desired_unplace_changed(struct ofg_desired *d,
             = ofg_config_find_container(old, node->name);
         if (nc && oc && (oc == nc || ofg_container_equal(oc, nc))
             && ofg_flows_container_port(nc, sw, ports, d->bindings)
-               == p->port) {
+               == p->port
+            && is_quarantined(d, nc->name) == p->quarantined) {
             continue;
         }
         ofg_desired_replace_group(d, p->cookie);
@@ -199,6 +207,10 @@ ofg_desired_place_new(struct ofg_desired *d, const struct ofg_config *config,
         struct ofg_placement *p = xmalloc(sizeof *p);
         p->port = port;
         p->cookie = ofg_flows_container_cookie(c);
+        p->quarantined = is_quarantined(d, c->name);
+        if (p->quarantined) {
+            ofg_flows_add_quarantine(c, port, d->sample, &d->flows);
+        }
         shash_add(&d->placed, c->name, p);
         ofg_desired_mark_dirty(d, p->cookie);
     }

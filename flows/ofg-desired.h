@@ -32,6 +32,7 @@ struct svec;
 struct ofg_placement {
     ofp_port_t port;
     uint64_t cookie;            /* Full cookie of its flows. */
+    bool quarantined;           /* With ofg_flows_add_quarantine()'s flow. */
 };
 
 struct ofg_desired {
@@ -47,6 +48,9 @@ struct ofg_desired {
                                      * identity (flows/ofg-bind.h), or NULL:
                                      * the owner's, kept up to date with an
                                      * update after each change. */
+    const struct shash *quarantined;    /* Names of the containers whose
+                                         * port is quarantined, or NULL:
+                                         * the owner's, likewise. */
 };
 
 void ofg_desired_init(struct ofg_desired *);

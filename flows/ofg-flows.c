@@ -315,6 +315,21 @@ ofg_flow_format(const struct ofg_flow *flow,
 
 /* Container flows. */
 
+void
+ofg_flows_add_quarantine(const struct ofg_container *c, ofp_port_t port,
+                         bool sample, struct ofg_flow_table *table)
+{
+    struct ofg_flow_builder b;
+    ofg_flow_builder_init(&b, ofg_flows_container_cookie(c));
+    b.sample = sample;
+    struct match match;
+    match_init_catchall(&match);
+    match_set_in_port(&match, port);
+    ofg_flow_builder_drop(&b, OFG_TABLE_CLASSIFY, OFG_PRIO_QUARANTINE, &match,
+                          OFG_VIOLATION_FORGED_SOURCE);
+    ofg_flow_builder_finish(&b, table, false);
+}
+
 /* Table 0: the container's frames, with its MAC as source and no VLAN tag,
  * carry its network and options on to the checks (priority 25); anything
  * else from its port (a foreign or group MAC, a tag, a priority tag) is

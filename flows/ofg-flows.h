@@ -93,6 +93,9 @@ bool ofg_flows_is_own_table(uint8_t table_id);
 
 /* Priorities.  The container roles keep the seed slide's numbers. */
 enum ofg_priority {
+    OFG_PRIO_QUARANTINE = 30,   /* Table 0: a flooding container's port,
+                                 * above its MAC binding (see
+                                 * ofg_flows_add_quarantine()). */
     OFG_PRIO_GATEWAY = 150,     /* To the gateway, and allowed exceptions
                                  * (DHCP clients, multicast, DAD). */
     OFG_PRIO_GUARD = 100,       /* Drops: own subnet, DHCP/RA servers... */
@@ -131,6 +134,16 @@ ofp_port_t ofg_flows_container_port(const struct ofg_container *,
                                     const struct ofg_switch *sw,
                                     const struct simap *ports,
                                     const struct shash *bindings);
+
+/* Adds to 'flows' a flow that drops every frame from 'port', the port of
+ * 'container', as a forged source (counted and sampled as such), above the
+ * container's MAC binding.  For a container flooding forged frames: every
+ * frame with a new source MAC that reaches the binding costs the switch a
+ * datapath miss (the binding puts the whole source MAC in the megaflow),
+ * while this flow needs only the port, so one datapath flow drops the
+ * whole flood. */
+void ofg_flows_add_quarantine(const struct ofg_container *, ofp_port_t port,
+                              bool sample, struct ofg_flow_table *flows);
 
 /* Adds the flows of 'container', whose port is 'port', to 'flows'.
  * Returns false, adding nothing, if one of its flows is already in 'flows'

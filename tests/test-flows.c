@@ -681,6 +681,54 @@ test_tamper(void)
                     "flows repaired; audits find exactly the differences");
 }
 
+/* A quarantined container gets one flow more, which drops its port above
+ * its MAC binding; a release takes it back; nothing else changes. */
+static void
+test_quarantine(void)
+{
+    struct ofg_config *cfg = parse("10.10.20.20");
+    const struct ofg_switch *sw = ofg_config_find_switch(cfg, "host1");
+    struct simap ports;
+    make_ports(&ports);
+    struct svec refused = SVEC_EMPTY_INITIALIZER;
+    struct ofg_flow_table installed;
+    ofg_flow_table_init(&installed);
+    struct ofg_desired d;
+    ofg_desired_init(&d);
+    struct shash quarantined = SHASH_INITIALIZER(&quarantined);
+    d.quarantined = &quarantined;
+    ofg_desired_compile(&d, cfg, sw, &ports, &refused);
+    free(take_and_apply(&d, &installed));
+
+    shash_add(&quarantined, "vm1", NULL);
+    ofg_desired_update(&d, cfg, cfg, sw, &ports, &refused);
+    char *r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "0/1"));
+    free(r);
+    bool found = false;
+    const struct ofg_flow *flow;
+    HMAP_FOR_EACH (flow, node, &installed.flows) {
+        found |= (flow->table_id == 0 && flow->priority == 30
+                  && flow->cookie == ofg_flows_container_cookie(
+                      ofg_config_find_container(cfg, "vm1")));
+    }
+    CHECK(found);
+
+    shash_clear(&quarantined);
+    ofg_desired_update(&d, cfg, cfg, sw, &ports, &refused);
+    r = take_and_apply(&d, &installed);
+    CHECK(!strcmp(r, "1/0"));
+    free(r);
+
+    shash_destroy(&quarantined);
+    ofg_desired_destroy(&d);
+    ofg_flow_table_destroy(&installed);
+    simap_destroy(&ports);
+    svec_destroy(&refused);
+    ofg_config_destroy(cfg);
+    ofg_test_finish("quarantine: one flow more, at priority 30, and back");
+}
+
 /* Containers selected by identity: bound to the one interface with their
  * external_ids, not to two, not to one attached with another MAC, not on a
  * switch they are not pinned to. */
@@ -794,6 +842,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_round();
     test_desired();
     test_bind();
+    test_quarantine();
     test_tamper();
     return ofg_test_summary();
 }
