@@ -114,6 +114,8 @@ OFG_NS_SCAPY=/usr/bin/python3
 
 # How often ofguard reads the violation counters (seconds).
 OFG_NS_VIOLATION_INTERVAL=1
+# More options for ofguard, set before ofg_ns_setup (word-split).
+OFG_NS_OFGUARD_ARGS=${OFG_NS_OFGUARD_ARGS:-}
 
 # eui64 MAC...: the EUI-64 link-local address of each MAC, as "ip" prints
 # it (one per line).
@@ -323,8 +325,9 @@ ofg_ns_setup() {
     OFG_NS_CONFIG=$OFG_TEST_DIR/ofguard.json
     ofg_ns_write_config "$OFG_NS_CONFIG"
     # Violation counters read every second: expect_violation waits for them.
+    # shellcheck disable=SC2086
     ofg_start "$OFG_NS_CONFIG" "--listen=punix:$OFG_TEST_DIR/ofguard.sock" \
-        "--violation-interval=$OFG_NS_VIOLATION_INTERVAL"
+        "--violation-interval=$OFG_NS_VIOLATION_INTERVAL" ${OFG_NS_OFGUARD_ARGS:-}
     ofg_sb_set_controller "$OFG_NS_BR" "unix:$OFG_TEST_DIR/ofguard.sock"
     ofg_wait_sync
     # Snapshots of the victims' addresses and routes: attacks must not
