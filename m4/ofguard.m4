@@ -44,7 +44,8 @@ AC_DEFUN([OFG_CHECK_OVS], [
   OVS_CFLAGS="-I$OVSBUILDDIR -I$OVSDIR/include -I$OVSBUILDDIR/include -I$OVSDIR/lib -I$OVSBUILDDIR/lib -I$OVSDIR"
   OVS_LIBDIR="$OVSBUILDDIR/lib/.libs"
   # The rpath lets an uninstalled ofguard run against the cached library;
-  # "make install" installs the library beside ofguard (see Makefile.am).
+  # "make install" installs the library in $(pkglibdir) and links ofguard
+  # again with that run path instead (see Makefile.am).
   OVS_LIBS="-L$OVS_LIBDIR -Wl,-rpath,$OVS_LIBDIR -lopenvswitch"
   AC_SUBST([OVSDIR])
   AC_SUBST([OVSBUILDDIR])

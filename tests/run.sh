@@ -10,7 +10,8 @@
 # ignored) and (b) every tests/*.test shell script -- or only the TEST files
 # given -- each in its own directory $builddir/tests/work/NAME, with output in
 # $builddir/tests/work/NAME.log.  -k keeps the tests whose name matches the
-# extended regex PATTERN.  Each test gets TEST_TIMEOUT seconds (default 120).
+# extended regex PATTERN.  Each test gets TEST_TIMEOUT seconds (default 120),
+# or more if its first lines say so ("# ofg-test-timeout: SECONDS").
 # Exit status of a test: 0 pass, 77 skip (reason on its last output line),
 # anything else fail.
 
@@ -29,7 +30,7 @@ timeout_s=${TEST_TIMEOUT:-120}
 explicit=()
 
 usage() {
-    sed -n 's/^# \{0,1\}//; 3,14p' "$0"
+    sed -n 's/^# \{0,1\}//; 3,15p' "$0"
 }
 
 while [ $# -gt 0 ]; do
@@ -103,8 +104,17 @@ run_one() {
             echo "unit test program $path is not executable"
             rc=99
         else
-            local cmd=("$path")
+            local cmd=("$path") t_s=$timeout_s want
             [ "$kind" = script ] && cmd=(bash "$path")
+            # A test that needs longer (package.test builds a package)
+            # says so near its top.
+            if [ "$kind" = script ]; then
+                want=$(sed -n '1,30s/^# ofg-test-timeout: *\([0-9][0-9]*\) *$/\1/p' \
+                       "$path" | head -n 1)
+                if [ -n "$want" ] && [ "$want" -gt "$t_s" ]; then
+                    t_s=$want
+                fi
+            fi
             # A private OVS_* environment even for unit tests, so that nothing
             # run from here can reach a system OVS or the user's sandbox.
             (
@@ -115,10 +125,10 @@ run_one() {
                     OFG_TEST_DIR="$dir" OFG_TEST_NAME="$test_name" \
                     OFG_SANDBOX="$dir" OVS_RUNDIR="$dir" OVS_LOGDIR="$dir" \
                     OVS_DBDIR="$dir" OVS_SYSCONFDIR="$dir" \
-                    timeout -k 10 "$timeout_s" "${cmd[@]}" </dev/null
+                    timeout -k 10 "$t_s" "${cmd[@]}" </dev/null
             ) 2>&1
             rc=$?
-            [ "$rc" = 124 ] && echo "TIMEOUT: killed after ${timeout_s}s"
+            [ "$rc" = 124 ] && echo "TIMEOUT: killed after ${t_s}s"
         fi
         # Leftover daemons (a killed or careless test) would pile up and, in
         # the worst case, keep a port or a netns busy: sweep them by pidfile.
