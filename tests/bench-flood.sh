@@ -15,10 +15,13 @@
 #
 #   ofguard           ofguard's flows, no flood
 #   ofguard+macof     ofguard's flows, macof running throughout the phase
-#   quarantine+macof  ofguard's flows plus one that drops everything from
-#                     the attacker's port above its MAC binding (table 0,
-#                     priority 30), ofguard stopped so that it does not
-#                     delete it: what a quarantine of the port would save
+#   quarantine+macof  ofguard's flows plus one more in table 0 that sends
+#                     everything from the attacker's port to the port's own
+#                     default drop (its priority-5 actions: class
+#                     forged_source, counted and sampled) above its MAC
+#                     binding, at priority 30, with a cookie the config
+#                     lists in operator_cookies so that ofguard leaves it
+#                     alone: what a quarantine of the port would do
 #   NORMAL            no ofguard, the bridge's only flow
 #                     "priority=0,actions=NORMAL" (a plain learning switch)
 #   NORMAL+macof      the same, with macof (what OVS does without ofguard)
@@ -90,6 +93,17 @@ OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
 export OFG_SB_VSWITCHD_ARGS
 msg "setting up (tests/netns-lib.sh topology), $RUNS runs of 5 phases of ${SECS}s"
 ofg_ns_setup
+# The quarantine flow's cookie is an operator's (README "Tampering"):
+# ofguard, reloaded, leaves it alone.
+QCOOKIE=0x51
+"$PY" - "$OFG_NS_CONFIG" "$QCOOKIE" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["switches"]["sw"]["operator_cookies"] = [sys.argv[2]]
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+ovs-appctl -t ofguard reload > /dev/null
+ofg_wait_sync 30
 
 # Our trap on top of netns-lib.sh's: its cleanup (processes in our
 # namespaces, the namespaces, the daemons) in a subshell, since it ends
@@ -321,15 +335,18 @@ phase() {
     msg "  run $run $cfg: $g Gbit/s, ping median $med ms p99 $p99 ms loss $loss%, ovs-vswitchd $(pct "$v1 - $v0" "$wall")% CPU ($(pct "$w1 - $w0" "$wall")% main thread, $(pct "$r1 - $r0" "$wall")% revalidators; main thread waited for a CPU $(pct "$q1 - $q0" "$wall")%), on the wire $((x1 - x0)), upcalls $((m1 - m0)) (over the flow limit $((s1 - s0))), $flows dp flows$extra"
 }
 
-# quarantine: ofguard's flows, ofguard stopped (it would delete a foreign
-# flow), and one more flow that drops everything from the attacker's port
-# above its MAC binding: what a per-port quarantine would do to the flood
-# (see the README).  No counting, no samples.  The bridge keeps its
-# controller target (the switch retries it every second): deleting the
-# last controller makes ovs-vswitchd delete every flow.
+# quarantine: one more flow, above the attacker's MAC binding, with the
+# actions of its port's default drop (priority 5).
 setup_quarantine() {
-    ofg_sb_stop_ofguard
-    ovs-ofctl -O OpenFlow13 add-flow "$OFG_NS_BR" "cookie=0x51,table=0,priority=30,in_port=$PORT_A,actions=drop"
+    local acts
+    acts=$(ovs-ofctl -O OpenFlow13 dump-flows "$OFG_NS_BR" "table=0,in_port=$PORT_A" |
+           grep ' priority=5,' | sed 's/.*actions=//')
+    [ -n "$acts" ] || die "no priority-5 flow for the attacker's port"
+    ovs-ofctl -O OpenFlow13 add-flow "$OFG_NS_BR" \
+        "cookie=$QCOOKIE,table=0,priority=30,in_port=$PORT_A,actions=$acts"
+}
+unquarantine() {
+    ovs-ofctl -O OpenFlow13 del-flows "$OFG_NS_BR" "cookie=$QCOOKIE/-1"
 }
 
 CONFIGS="ofguard ofguard+macof quarantine+macof NORMAL NORMAL+macof"
@@ -341,6 +358,7 @@ for run in $(seq "$RUNS"); do
     phase ofguard+macof "$run"
     setup_quarantine
     phase quarantine+macof "$run"
+    unquarantine
     setup_normal
     phase NORMAL "$run"
     phase NORMAL+macof "$run"
@@ -362,10 +380,13 @@ setup_ofguard
     echo "ofguard, forged frame from the attacker's port:"; trace_mf "$FORGED"
     echo "ofguard, legitimate frame victim1 -> gateway:"; trace_mf "$LEGIT"
 } > "$dir/trace-ofguard.txt"
+# The whole trace: which rules the forged frame met.
+ovs-appctl ofproto/trace "$OFG_NS_BR" "$FORGED" > "$dir/trace-ofguard-full.txt"
 setup_quarantine
 {
     echo "quarantine, forged frame from the attacker's port:"; trace_mf "$FORGED"
 } > "$dir/trace-quarantine.txt"
+unquarantine
 
 median() {
     tr ' ' '\n' | grep . | sort -g |
@@ -433,6 +454,10 @@ runs miss "upcalls, /s"
 runs flows "datapath flows"
 printf '\nmegaflows (ofproto/trace of a macof-like frame and of a legitimate one):\n'
 cat "$dir/trace-ofguard.txt" "$dir/trace-quarantine.txt" "$dir/trace-normal.txt"
+printf '\nofproto/trace %s %s (ofguard):\n' "$OFG_NS_BR" "$FORGED"
+sed -n '/^bridge/,$p' "$dir/trace-ofguard-full.txt" | grep . | sed 's/^/    /'
+printf 'the attacker'"'"'s flows in table 0:\n'
+ovs-ofctl -O OpenFlow13 --no-stats dump-flows "$OFG_NS_BR" "table=0,in_port=$PORT_A" | grep priority | sed 's/^/    /'
 # The attacker's port in the datapath's numbering (dpctl/dump-flows').
 dp_pa=$(ovs-appctl dpctl/show | sed -n 's/^ *port \([0-9]*\): pa\( .*\)\{0,1\}$/\1/p')
 for c in ofguard+macof quarantine+macof NORMAL+macof; do
