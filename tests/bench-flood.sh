@@ -11,7 +11,7 @@
 # destination MACs and IPv4 addresses, one TCP SYN per frame.
 #
 # Each run measures five phases of SECONDS each (default 20), in turn on
-# the same bridge:
+# the same bridge (eight with OFG_BENCH_EXTRA=1, see below):
 #
 #   ofguard           ofguard's flows, no flood
 #   ofguard+macof     ofguard's flows, macof running throughout the phase
@@ -25,6 +25,17 @@
 #   NORMAL            no ofguard, the bridge's only flow
 #                     "priority=0,actions=NORMAL" (a plain learning switch)
 #   NORMAL+macof      the same, with macof (what OVS does without ofguard)
+#
+# With OFG_BENCH_EXTRA=1, after ofguard+macof, three more flood phases under
+# ofguard, each with one change that might help (undone after it):
+#   maxidle+macof     other_config:max-idle=1000 (datapath flows idle out
+#                     after 1 s instead of 10)
+#   policing+macof    ingress_policing_rate=1000 (kbit/s) on the switch end
+#                     of the attacker's veth
+#   nft+macof         an nftables egress rule on the container's end of the
+#                     veth, in its namespace: ether saddr != its MAC drop
+#                     (what the host could set for a container without
+#                     CAP_NET_ADMIN); macof's sends then fail
 #
 # In each phase, victim1 -> gateway: iperf3 TCP for SECONDS/2 (the first
 # second left out), then "ping -i 0.01" for SECONDS/2 (RTT median, 99th
@@ -44,9 +55,10 @@
 # flows macof left (in the kept directory with OFG_BENCH_KEEP=1).
 #
 # Usage: tests/bench-flood.sh [RUNS [SECONDS]]   (as root, after the build)
-#   RUNS (default 3): runs of the five phases; medians are compared
+#   RUNS (default 3): runs of all the phases; medians are compared
 #   SECONDS (default 20, at least 6): the length of each phase
 #   OFG_BENCH_KEEP=1 keeps the directory (logs, traces, flow dumps)
+#   OFG_BENCH_EXTRA=1 adds the three phases above
 #
 # Not part of the test suite: figures to compare, not pass/fail.  Every
 # process it starts is bounded by timeout and ended by the EXIT trap, as
@@ -91,7 +103,7 @@ fi
 # the sampled packet-ins would be written to its log during the flood.
 OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
 export OFG_SB_VSWITCHD_ARGS
-msg "setting up (tests/netns-lib.sh topology), $RUNS runs of 5 phases of ${SECS}s"
+msg "setting up (tests/netns-lib.sh topology), $RUNS runs of $( [ -n "${OFG_BENCH_EXTRA:-}" ] && echo 8 || echo 5) phases of ${SECS}s"
 ofg_ns_setup
 # The quarantine flow's cookie is an operator's (README "Tampering"):
 # ofguard, reloaded, leaves it alone.
@@ -123,9 +135,9 @@ flood_cleanup() {
 trap flood_cleanup EXIT
 dir=$OFG_TEST_DIR
 log=$OVS_LOGDIR/ofguard.log
-# Every background process is bounded by this (set-up, then 5 phases of
+# Every background process is bounded by this (set-up, then up to 8 phases of
 # SECONDS plus about 15 s of settling each per run).
-LIFETIME=$((300 + RUNS * 5 * (SECS + 40)))
+LIFETIME=$((300 + RUNS * 8 * (SECS + 40)))
 
 die() {
     msg "$*"
@@ -240,7 +252,7 @@ pct() { echo "scale=1; 100 * ($1) / $2" | bc; }   # pct CPU_SECONDS WALL
 
 # phase CONFIG RUN: one measurement (CONFIG ending in +macof: with the flood).
 phase() {
-    local cfg=$1 run=$2 flood=no mpid='' macpid='' t0 t1 wall v0 v1 w0 w1 o0='' o1 x0 x1
+    local cfg=$1 run=$2 flood=no mpid='' macpid='' st t0 t1 wall v0 v1 w0 w1 o0='' o1 x0 x1
     local xs xe l0 fs='' fe a0 a1 r0 r1 q0 q1 h0 m0 s0 h1 m1 s1 k0 k1 g med p99 loss flows limit fdb lines rep
     case $cfg in *+macof) flood=yes ;; esac
     # Empty caches: the previous phase's megaflows (the flood's ones
@@ -257,7 +269,12 @@ phase() {
         ip netns exec "$NS_A" timeout $((SECS + 30)) macof -i eth0 > /dev/null 2>&1 &
         mpid=$!
         sleep 2     # at full speed, and the datapath filling up
-        macpid=$(pgrep -P "$mpid" -x macof) || die "$cfg: macof did not start"
+        # (It may have exited already: with nft+macof its sends fail.)
+        if ! macpid=$(pgrep -P "$mpid" -x macof); then
+            st=0
+            wait "$mpid" || st=$?
+            msg "  $cfg: macof is not running (exit status $st)"
+        fi
     fi
     [ -z "$fs" ] || o0=$(cpu_s "$(ofg_pid)")
     read -r h0 m0 s0 < <(dp_lookups)
@@ -326,7 +343,7 @@ phase() {
         add lines "$cfg" "$lines"
         add samples "$cfg" "$rep"
         extra="$extra, ofguard $(pct "$o1 - $o0" "$wall")% CPU, $lines sample lines ($rep frames)"
-        if [ "$flood" = yes ]; then
+        if [ "$flood" = yes ] && [ "$xe" -gt "$xs" ]; then
             # Whole flood (macof start to its end): counted / on the wire.
             add counted "$cfg" "$(echo "scale=1; 100 * $((fe - fs)) / $((xe - xs))" | bc)"
             extra="$extra, counted $((fe - fs)) of $((xe - xs)) sent"
@@ -349,13 +366,45 @@ unquarantine() {
     ovs-ofctl -O OpenFlow13 del-flows "$OFG_NS_BR" "cookie=$QCOOKIE/-1"
 }
 
-CONFIGS="ofguard ofguard+macof quarantine+macof NORMAL NORMAL+macof"
+# OFG_BENCH_EXTRA=1: three more flood phases under ofguard, each with one
+# change that might help, undone after it.
+setup_maxidle() { ovs-vsctl --timeout=20 set Open_vSwitch . other_config:max-idle=1000; }
+undo_maxidle() { ovs-vsctl --timeout=20 remove Open_vSwitch . other_config max-idle; }
+setup_policing() {
+    ovs-vsctl --timeout=20 set interface pa ingress_policing_rate=1000 ingress_policing_burst=100
+}
+undo_policing() {
+    ovs-vsctl --timeout=20 set interface pa ingress_policing_rate=0 ingress_policing_burst=0
+}
+setup_nft() {
+    ns "$NS_A" nft -f - <<EOF
+table netdev ofg_bench {
+    chain egress {
+        type filter hook egress device "eth0" priority 0; policy accept;
+        ether saddr != $AM drop
+    }
+}
+EOF
+}
+undo_nft() { ns "$NS_A" nft delete table netdev ofg_bench; }
+EXTRA=''
+if [ -n "${OFG_BENCH_EXTRA:-}" ]; then
+    EXTRA="maxidle+macof policing+macof"
+    if command -v nft > /dev/null 2>&1; then EXTRA="$EXTRA nft+macof"
+    else msg "nft not installed: no nft+macof phase"; fi
+fi
+CONFIGS="ofguard ofguard+macof $EXTRA quarantine+macof NORMAL NORMAL+macof"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq "$RUNS"); do
     msg "run $run of $RUNS"
     setup_ofguard
     phase ofguard "$run"
     phase ofguard+macof "$run"
+    for x in $EXTRA; do
+        "setup_${x%+macof}"
+        phase "$x" "$run"
+        "undo_${x%+macof}"
+    done
     setup_quarantine
     phase quarantine+macof "$run"
     unquarantine
