@@ -31,7 +31,8 @@
 #   maxidle+macof     other_config:max-idle=1000 (datapath flows idle out
 #                     after 1 s instead of 10)
 #   policing+macof    ingress_policing_rate=1000 (kbit/s) on the switch end
-#                     of the attacker's veth
+#                     of the attacker's veth (a tc policer; said so when
+#                     the kernel refuses it)
 #   nft+macof         an nftables egress rule on the container's end of the
 #                     veth, in its namespace: ether saddr != its MAC drop
 #                     (what the host could set for a container without
@@ -372,6 +373,12 @@ setup_maxidle() { ovs-vsctl --timeout=20 set Open_vSwitch . other_config:max-idl
 undo_maxidle() { ovs-vsctl --timeout=20 remove Open_vSwitch . other_config max-idle; }
 setup_policing() {
     ovs-vsctl --timeout=20 set interface pa ingress_policing_rate=1000 ingress_policing_burst=100
+    # ovs-vswitchd sets a tc ingress qdisc and a policing filter on pa; a
+    # kernel without tc classifiers takes the qdisc but not the filter.
+    sleep 1
+    [ -n "$(ns "$NS_SW" tc filter show dev pa parent ffff: 2>/dev/null)" ] ||
+        msg "  policing+macof: no policing filter on pa, the policer is not in force: $(
+            grep 'polic' "$OVS_LOGDIR/ovs-vswitchd.log" | tail -n 1)"
 }
 undo_policing() {
     ovs-vsctl --timeout=20 set interface pa ingress_policing_rate=0 ingress_policing_burst=0
