@@ -15,6 +15,10 @@
 #
 #   ofguard           ofguard's flows, no flood
 #   ofguard+macof     ofguard's flows, macof running throughout the phase
+#   auto+macof        ofguard with its automatic quarantine (README
+#                     "Violations", --quarantine-rate at its default),
+#                     macof throughout; every other ofguard phase runs
+#                     with --quarantine-rate=0, to show what it prevents
 #   quarantine+macof  ofguard's flows plus one more in table 0 that sends
 #                     everything from the attacker's port to the port's own
 #                     default drop (its priority-5 actions: class
@@ -105,6 +109,9 @@ fi
 OFG_SB_VSWITCHD_ARGS="-vvconn:file:info -vrconn:file:info"
 export OFG_SB_VSWITCHD_ARGS
 msg "setting up (tests/netns-lib.sh topology), $RUNS runs of $( [ -n "${OFG_BENCH_EXTRA:-}" ] && echo 8 || echo 5) phases of ${SECS}s"
+# No automatic quarantine but in the auto+macof phase.
+QARGS=--quarantine-rate=0
+OFG_NS_OFGUARD_ARGS=$QARGS
 ofg_ns_setup
 # The quarantine flow's cookie is an operator's (README "Tampering"):
 # ofguard, reloaded, leaves it alone.
@@ -234,8 +241,9 @@ setup_normal() {
 setup_ofguard() {
     ofg_sb__pid "$OVS_RUNDIR/ofguard.pid" ofguard >/dev/null && return 0
     ovs-ofctl -O OpenFlow13 del-flows "$OFG_NS_BR"
+    # shellcheck disable=SC2086
     ofg_start "$OFG_NS_CONFIG" "--listen=punix:$OFG_TEST_DIR/ofguard.sock" \
-        "--violation-interval=$OFG_NS_VIOLATION_INTERVAL" || die "ofguard did not start"
+        "--violation-interval=$OFG_NS_VIOLATION_INTERVAL" $QARGS || die "ofguard did not start"
     ofg_sb_set_controller "$OFG_NS_BR" "unix:$OFG_TEST_DIR/ofguard.sock"
     ofg_wait_sync 30 || die "ofguard not in sync"
 }
@@ -367,6 +375,10 @@ unquarantine() {
     ovs-ofctl -O OpenFlow13 del-flows "$OFG_NS_BR" "cookie=$QCOOKIE/-1"
 }
 
+# auto+macof: ofguard restarted with its automatic quarantine, then back.
+setup_auto() { ofg_sb_stop_ofguard; QARGS=''; setup_ofguard; }
+undo_auto() { ofg_sb_stop_ofguard; QARGS=--quarantine-rate=0; setup_ofguard; }
+
 # OFG_BENCH_EXTRA=1: three more flood phases under ofguard, each with one
 # change that might help, undone after it.
 setup_maxidle() { ovs-vsctl --timeout=20 set Open_vSwitch . other_config:max-idle=1000; }
@@ -400,7 +412,7 @@ if [ -n "${OFG_BENCH_EXTRA:-}" ]; then
     if command -v nft > /dev/null 2>&1; then EXTRA="$EXTRA nft+macof"
     else msg "nft not installed: no nft+macof phase"; fi
 fi
-CONFIGS="ofguard ofguard+macof $EXTRA quarantine+macof NORMAL NORMAL+macof"
+CONFIGS="ofguard ofguard+macof $EXTRA auto+macof quarantine+macof NORMAL NORMAL+macof"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq "$RUNS"); do
     msg "run $run of $RUNS"
@@ -412,6 +424,9 @@ for run in $(seq "$RUNS"); do
         phase "$x" "$run"
         "undo_${x%+macof}"
     done
+    setup_auto
+    phase auto+macof "$run"
+    undo_auto
     setup_quarantine
     phase quarantine+macof "$run"
     unquarantine
