@@ -79,11 +79,22 @@ enum ofg_sw_state {
  * ATOMIC|ORDERED bundle.
  *
  * The bundle is streamed to the switch over as many main-loop iterations as
- * the connection needs, then followed by a barrier: a flow that the switch
- * refuses is simply left out of a bundle, so ofguard commits only when that
- * barrier came back without errors, and discards the bundle otherwise.  The
- * commit is followed by a second barrier, whose reply means the switch now
- * has the flows. */
+ * the connection needs.  A flow that the switch refuses is simply left out
+ * of a bundle, and a commit would install the others, so the first round
+ * on a connection is followed by a barrier, and ofguard commits only when
+ * that barrier came back without errors (discarding the bundle otherwise).
+ * Once the switch has accepted a round, the next rounds are "pipelined":
+ * the commit follows the last flow at once, which saves a round trip to a
+ * switch whose main loop may take tens of milliseconds (ovs-vswitchd with
+ * thousands of ports).  A flow refused in a pipelined round means the
+ * others were committed: ofguard then reads the flows back, as after any
+ * failed round, and checks before committing for the rest of the
+ * connection.  Only small rounds are pipelined: in a large one the round
+ * trip is nothing beside the switch's work, and an all-or-nothing commit
+ * matters more.  Either way the commit is followed by a barrier, whose
+ * reply means the switch now has the flows. */
+#define OFG_PIPELINE_MAX 100     /* Flow mods in a pipelined round, at most. */
+
 struct ofg_bundle {
     uint32_t bundle_id;
     struct ofg_round changes;   /* No flows: no round in flight. */
@@ -166,6 +177,7 @@ struct ofg_sw {
     struct ofg_desired desired;
     struct ofg_flow_table installed;
     struct ofg_bundle round;
+    bool pipeline;              /* Commit rounds without checking first? */
 
     /* Tampering: changes by others to the flows ofguard answers for. */
     enum { MON_OFF, MON_REQUESTED, MON_ON, MON_PAUSED, MON_REFUSED } monitor;
@@ -290,6 +302,7 @@ static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
 static ofg_reply_handler recv_checked;
 static ofg_reply_handler recv_committed;
+static void ofg_sw_commit_round(struct ofg_sw *);
 static void ofg_sw_send_dump(struct ofg_sw *);
 static void ofg_sw_start_round(struct ofg_sw *);
 static void ofg_sw_send_flow_mod(struct ofg_sw *, size_t index);
@@ -868,7 +881,12 @@ run_S_SENDING(struct ofg_sw *sw)
         }
         ofg_sw_send_flow_mod(sw, r->n_sent++);
     }
-    if (r->n_sent == r->changes.n_flows) {
+    if (r->n_sent < r->changes.n_flows) {
+        return;
+    }
+    if (sw->pipeline && r->changes.n_flows <= OFG_PIPELINE_MAX) {
+        ofg_sw_commit_round(sw);
+    } else {
         ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
                        recv_checked);
         sw->state = S_CHECKING;
@@ -933,6 +951,7 @@ ofg_sw_start_over(struct ofg_sw *sw)
     ofg_flow_table_clear(&sw->audit);
     ofg_sw_discard_deferred(sw);
     sw->backoff = 0;
+    sw->pipeline = false;       /* Until this start's first round. */
 }
 
 /* True if ofguard writes to the switch: it has no role, or it is the
@@ -1475,8 +1494,10 @@ ofg_sw_start_round(struct ofg_sw *sw)
     sw->state = S_SENDING;
     sw->n_rounds++;
     VLOG_INFO("%s: update round %llu: %"PRIuSIZE" deletes, %"PRIuSIZE
-              " adds", ofg_sw_name(sw), sw->n_rounds, r->changes.n_deletes,
-              n - r->changes.n_deletes);
+              " adds%s", ofg_sw_name(sw), sw->n_rounds, r->changes.n_deletes,
+              n - r->changes.n_deletes,
+              (sw->pipeline && n <= OFG_PIPELINE_MAX ? ", pipelined"
+               : ", checked before commit"));
 }
 
 /* Adds flow mod 'index' of the round to the bundle. */
@@ -1581,11 +1602,19 @@ recv_checked(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
         ofg_sw_round_failed(sw);
         return true;
     }
+    ofg_sw_commit_round(sw);
+    return true;
+}
+
+/* Commits the round's bundle, then asks for the barrier that says it is
+ * applied. */
+static void
+ofg_sw_commit_round(struct ofg_sw *sw)
+{
     ofg_sw_send_bundle_ctrl(sw, OFPBCT_COMMIT_REQUEST, recv_bundle_reply);
     ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
                    recv_committed);
     sw->state = S_COMMITTING;
-    return true;
 }
 
 /* The barrier after the commit: the switch has the round's flows. */
@@ -1604,6 +1633,7 @@ recv_committed(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     ofg_round_apply(&r->changes, &sw->installed);
     ofg_round_destroy(&r->changes);
     sw->backoff = 0;
+    sw->pipeline = true;
     sw->state = S_IDLE;
     VLOG_INFO("%s: in sync, %"PRIuSIZE" flows", ofg_sw_name(sw),
               ofg_flow_table_count(&sw->installed));
@@ -1616,6 +1646,13 @@ recv_committed(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
 static void
 ofg_sw_round_failed(struct ofg_sw *sw)
 {
+    if (sw->pipeline && sw->state == S_COMMITTING) {
+        VLOG_WARN_RL(&rl, "%s: a pipelined round failed, so the switch may "
+                     "have the flows it accepted: reading them back, and "
+                     "checking each round before its commit from now on",
+                     ofg_sw_name(sw));
+    }
+    sw->pipeline = false;
     ofg_round_destroy(&sw->round.changes);
     ofg_sw_restart(sw);
 }
