@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "config/ofg-config-part.h"
+#include "config/ofg-config-watch.h"
 #include "openvswitch/dynamic-string.h"
+#include "sset.h"
 #include "svec.h"
 #include "timeval.h"
 #include "util.h"
@@ -27,21 +29,31 @@
  * reload costs for the files that did not change.  Timestamps are coarse
  * (a file system may stamp two writes a few milliseconds apart alike), so
  * a file modified less than OFG_RACY_NSEC before it was read is read again
- * next time and compared by content, as git does with its index. */
+ * next time and compared by content, as git does with its index.
+ *
+ * With a watch (ofg-config-watch.c), a drop-in that no event names is not
+ * looked at at all, unless a change could come without an event (see
+ * is_watchable()). */
 
 #define OFG_MAIN_FILE "ofguard.json"
 #define OFG_DROPIN_DIR "containers.d"
 #define OFG_RACY_NSEC (2LL * 1000 * 1000 * 1000)
 
-static char *list_dropins(const char *dir, struct svec *names);
+struct dropins;
+static char *list_dropins(const char *dir, struct dropins *);
+static void list_changed_dropins(const struct ofg_config *old,
+                                 const char *dir, const struct sset *changed,
+                                 struct dropins *);
+static int compare_names(const void *, const void *);
 static bool is_dropin_name(const char *name);
 static struct ofg_config_part *load_part(int dirfd, const char *dir,
                                          const char *name,
                                          enum ofg_part_kind,
                                          struct ofg_config_part *main,
                                          struct ofg_config_part *old,
-                                         char **errorp);
+                                         bool missing_ok, char **errorp);
 static char *read_fd(int fd, const char *file_name, struct ds *text);
+static bool is_watchable(int dirfd, const char *name, const struct stat *);
 static struct ofg_file_id file_id(const struct stat *);
 static bool file_id_equals(const struct ofg_file_id *,
                            const struct ofg_file_id *);
@@ -50,8 +62,18 @@ static struct ofg_config_part *find_old(const struct ofg_config *,
                                         size_t *next, const char *dir,
                                         const char *name);
 
+/* The names of the drop-in files to read, sorted: pointers into the
+ * previous configuration's file names and the watch's events, or into
+ * 'storage' for names read from the directory. */
+struct dropins {
+    const char **names;
+    size_t n;
+    struct svec storage;
+};
+
 char *
 ofg_config_reload(const char *path, const struct ofg_config *old,
+                  struct ofg_config_watch *watch,
                   struct ofg_config **configp)
 {
     *configp = NULL;
@@ -78,48 +100,72 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
     size_t next_old = 0;
     struct ofg_config_part *main = load_part(
         AT_FDCWD, NULL, main_name, is_dir ? OFG_PART_MAIN : OFG_PART_WHOLE,
-        NULL, find_old(old, &next_old, NULL, main_name), &error);
+        NULL, find_old(old, &next_old, NULL, main_name), false, &error);
     free(main_name);
     if (!main) {
         return error;
     }
     bool main_kept = old && main == old->parts[0];
 
-    struct svec names = SVEC_EMPTY_INITIALIZER;
+    /* Which drop-ins to look at: those the events name, if the watch can
+     * tell, otherwise all of them. */
+    struct dropins dropins = { .names = NULL };
+    svec_init(&dropins.storage);
+    const struct sset *changed = NULL;
     char *dir = (is_dir ? xasprintf("%.*s/%s", dir_len, path, OFG_DROPIN_DIR)
                  : NULL);
     int dirfd = -1;
     if (dir) {
-        error = list_dropins(dir, &names);
-        dirfd = names.n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        if (names.n && dirfd < 0) {
+        bool known = (watch
+                      && ofg_config_watch_poll(watch, dir,
+                                               old ? old->serial : 0,
+                                               &changed)
+                      && main_kept);
+        if (known) {
+            list_changed_dropins(old, dir, changed, &dropins);
+        } else {
+            changed = NULL;
+            error = list_dropins(dir, &dropins);
+        }
+        dirfd = (dropins.n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                 : -1);
+        if (dropins.n && dirfd < 0) {
             error = xasprintf("%s: cannot open: %s\n", dir,
                               ovs_strerror(errno));
         }
     }
     if (error) {
         ofg_config_part_unref(main);
-        svec_destroy(&names);
+        free(dropins.names);
+        svec_destroy(&dropins.storage);
         free(dir);
         return error;
     }
 
-    struct ofg_config_part **parts = xmalloc((names.n + 1) * sizeof *parts);
+    struct ofg_config_part **parts = xmalloc((dropins.n + 1)
+                                             * sizeof *parts);
     size_t n_parts = 0;
     parts[n_parts++] = main;
     struct ds errors = DS_EMPTY_INITIALIZER;
     size_t n_parsed = !main_kept;
-    for (size_t i = 0; i < names.n; i++) {
-        struct ofg_config_part *prev = find_old(old, &next_old, dir,
-                                                names.names[i]);
-        struct ofg_config_part *part = load_part(dirfd, dir, names.names[i],
-                                                 OFG_PART_DROPIN, main,
-                                                 main_kept ? prev : NULL,
-                                                 &error);
+    for (size_t i = 0; i < dropins.n; i++) {
+        const char *name = dropins.names[i];
+        struct ofg_config_part *prev = find_old(old, &next_old, dir, name);
+        struct ofg_config_part *part;
+        if (changed && prev && prev->watchable
+            && !sset_contains(changed, name)) {
+            /* No event about it: the file has not changed. */
+            part = ofg_config_part_ref(prev);
+        } else {
+            /* A name from an event may be gone already. */
+            part = load_part(dirfd, dir, name, OFG_PART_DROPIN, main,
+                             main_kept ? prev : NULL, changed != NULL,
+                             &error);
+        }
         if (part) {
             parts[n_parts++] = part;
             n_parsed += part != prev;
-        } else {
+        } else if (error) {
             ds_put_cstr(&errors, error);
             free(error);
         }
@@ -128,7 +174,7 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
         close(dirfd);
     }
 
-    error = ofg_config_assemble(path, parts, n_parts, configp);
+    error = ofg_config_assemble_from(path, old, parts, n_parts, configp);
     if (error) {
         ds_put_cstr(&errors, error);
         free(error);
@@ -138,36 +184,84 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
         *configp = NULL;
     } else {
         (*configp)->n_parsed = n_parsed;
+        if (watch && dir) {
+            ofg_config_watch_done(watch, (*configp)->serial);
+        }
     }
     for (size_t i = 0; i < n_parts; i++) {
         ofg_config_part_unref(parts[i]);
     }
     free(parts);
-    svec_destroy(&names);
+    free(dropins.names);
+    svec_destroy(&dropins.storage);
     free(dir);
     return errors.length ? ds_steal_cstr(&errors) : NULL;
 }
 
-/* Stores in 'names' the names of the drop-in files in 'dir', sorted.
- * Returns NULL, or an error if 'dir' exists but cannot be read. */
+/* Stores in 'd' the names of the drop-in files in 'dir', sorted.  Returns
+ * NULL, or an error if 'dir' exists but cannot be read. */
 static char *
-list_dropins(const char *dir, struct svec *names)
+list_dropins(const char *dir, struct dropins *d)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    DIR *dp = opendir(dir);
+    if (!dp) {
         return (errno == ENOENT ? NULL
                 : xasprintf("%s: cannot open: %s\n", dir,
                             ovs_strerror(errno)));
     }
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    while ((de = readdir(dp)) != NULL) {
         if (is_dropin_name(de->d_name)) {
-            svec_add(names, de->d_name);
+            svec_add(&d->storage, de->d_name);
         }
     }
-    closedir(d);
-    svec_sort(names);
+    closedir(dp);
+    svec_sort(&d->storage);
+    d->n = d->storage.n;
+    d->names = xmalloc(MAX(d->n, 1) * sizeof *d->names);
+    memcpy(d->names, d->storage.names, d->n * sizeof *d->names);
     return NULL;
+}
+
+/* Stores in 'd' the names of the drop-in files of 'old' (whose drop-ins
+ * are in 'dir') and the drop-in names in 'changed' (which may name files
+ * that are gone), sorted, each once. */
+static void
+list_changed_dropins(const struct ofg_config *old, const char *dir,
+                     const struct sset *changed, struct dropins *d)
+{
+    const char **new = xmalloc(MAX(sset_count(changed), 1) * sizeof *new);
+    size_t n_new = 0;
+    const char *name;
+    SSET_FOR_EACH (name, changed) {
+        if (is_dropin_name(name)) {
+            new[n_new++] = name;
+        }
+    }
+    qsort(new, n_new, sizeof *new, compare_names);
+
+    /* Merge the two sorted lists. */
+    size_t dir_len = strlen(dir);
+    d->names = xmalloc((old->n_parts + n_new) * sizeof *d->names);
+    d->n = 0;
+    size_t i = 1, j = 0;
+    while (i < old->n_parts || j < n_new) {
+        const char *a = (i < old->n_parts
+                         ? old->parts[i]->file_name + dir_len + 1 : NULL);
+        const char *b = j < n_new ? new[j] : NULL;
+        int cmp = !a ? 1 : !b ? -1 : strcmp(a, b);
+        d->names[d->n++] = cmp <= 0 ? a : b;
+        i += cmp <= 0;
+        j += cmp >= 0;
+    }
+    free(new);
+}
+
+static int
+compare_names(const void *a_, const void *b_)
+{
+    const char *const *a = a_, *const *b = b_;
+    return strcmp(*a, *b);
 }
 
 /* "NAME.json", NAME not empty and not starting with '.': an editor's or a
@@ -183,11 +277,12 @@ is_dropin_name(const char *name)
  * a path if 'dir' is NULL): 'old' if that was read from the same version
  * of the file, otherwise the file parsed again as a file of 'kind' (a
  * drop-in on 'main').  Returns NULL, with the error in '*errorp', if the
- * file cannot be read or is not JSON. */
+ * file cannot be read or is not JSON, or with no error if it does not
+ * exist and 'missing_ok'. */
 static struct ofg_config_part *
 load_part(int dirfd, const char *dir, const char *name,
           enum ofg_part_kind kind, struct ofg_config_part *main,
-          struct ofg_config_part *old, char **errorp)
+          struct ofg_config_part *old, bool missing_ok, char **errorp)
 {
     *errorp = NULL;
 
@@ -203,7 +298,9 @@ load_part(int dirfd, const char *dir, const char *name,
     struct ofg_config_part *part = NULL;
     struct ds text = DS_EMPTY_INITIALIZER;
     int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st)) {
+    if (fd < 0 && errno == ENOENT && missing_ok) {
+        /* Gone. */
+    } else if (fd < 0 || fstat(fd, &st)) {
         *errorp = xasprintf("%s: cannot open: %s\n", file_name,
                             ovs_strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
@@ -222,6 +319,7 @@ load_part(int dirfd, const char *dir, const char *name,
         if (part) {
             part->id = id;
             part->racy = file_id_is_racy(&id);
+            part->watchable = dir && is_watchable(dirfd, name, &st);
         }
     }
     if (fd >= 0) {
@@ -257,6 +355,18 @@ read_fd(int fd, const char *file_name, struct ds *text)
         text->length += n;
         text->string[text->length] = '\0';
     }
+}
+
+/* True if a change to file 'name' in 'dirfd', which is 'st', raises an
+ * inotify event on the directory: it is no symbolic link, and the file has
+ * no other name, through which it could change. */
+static bool
+is_watchable(int dirfd, const char *name, const struct stat *st)
+{
+    struct stat lst;
+    return (!fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW)
+            && S_ISREG(lst.st_mode) && lst.st_nlink == 1
+            && lst.st_dev == st->st_dev && lst.st_ino == st->st_ino);
 }
 
 static struct ofg_file_id

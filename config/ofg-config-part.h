@@ -38,6 +38,7 @@ struct ofg_config_part {
      * file system's timestamps are coarse): such a file is read again. */
     struct ofg_file_id id;
     bool racy;
+    bool watchable;             /* See is_watchable() in ofg-config-files.c. */
 
     /* Positions in the file, for errors: kept, because a later reload may
      * find a conflict with another file's entry that is reported here. */
@@ -88,5 +89,19 @@ void ofg_config_part_unref(struct ofg_config_part *);
 char *ofg_config_assemble(const char *name, struct ofg_config_part **parts,
                           size_t n_parts, struct ofg_config **configp)
     OVS_WARN_UNUSED_RESULT;
+
+/* Like ofg_config_assemble(), for the parts of a reload of 'old' (NULL if
+ * none): if the main file's part is 'old''s and the files that changed
+ * have no errors of their own, only their containers are checked, against
+ * 'old''s index, which the new configuration then takes; otherwise, or if
+ * that is not enough to tell, as ofg_config_assemble() does. */
+char *ofg_config_assemble_from(const char *name,
+                               const struct ofg_config *old,
+                               struct ofg_config_part **parts,
+                               size_t n_parts, struct ofg_config **configp)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Writes 'digest' (SHA-256) in lowercase hex to 'hex'. */
+void ofg_sha256_to_hex(const unsigned char digest[32], char hex[64 + 1]);
 
 #endif /* config/ofg-config-part.h */

@@ -19,6 +19,7 @@
 #include "config/ofg-config-check.h"
 #include "config/ofg-config-ctx.h"
 #include "config/ofg-config-entry.h"
+#include "config/ofg-config-index.h"
 #include "config/ofg-config-meta.h"
 #include "config/ofg-config-part.h"
 #include "config/ofg-config-schema.h"
@@ -27,8 +28,6 @@
 #include "util.h"
 
 static void put_sha256(const char *text, size_t len, char hex[64 + 1]);
-static void put_hex(const unsigned char digest[SHA256_DIGEST_LENGTH],
-                    char hex[64 + 1]);
 static void validate(struct ofg_ctx *, json_t *root,
                      struct ofg_config_part *, bool need_containers);
 static void validate_dropin(struct ofg_ctx *, json_t *root,
@@ -40,8 +39,6 @@ static void validate_switches(struct ofg_ctx *, json_t *,
 static void validate_containers(struct ofg_ctx *, json_t *,
                                 struct ofg_config_part *,
                                 const struct ofg_config_part *main);
-static char *collect_errors(struct ofg_config_part **, size_t n_parts);
-static void put_config_sha256(struct ofg_config *);
 static const void *find_by_name(const void *array, size_t n, size_t size,
                                 size_t name_offset, const char *name);
 static bool network_equal(const struct ofg_network *,
@@ -52,7 +49,7 @@ static bool ids_equal(const struct ofg_container *,
 char *
 ofg_config_read(const char *path, struct ofg_config **configp)
 {
-    return ofg_config_reload(path, NULL, configp);
+    return ofg_config_reload(path, NULL, NULL, configp);
 }
 
 char *
@@ -85,6 +82,8 @@ ofg_config_destroy(struct ofg_config *config)
     }
 
     /* The entries' contents belong to the parts. */
+    ofg_config_index_destroy(config->index);
+    svec_destroy(&config->changed);
     free(config->containers);
     for (size_t i = 0; i < config->n_parts; i++) {
         ofg_config_part_unref(config->parts[i]);
@@ -338,11 +337,11 @@ put_sha256(const char *text, size_t len, char hex[64 + 1])
 {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *) text, len, digest);
-    put_hex(digest, hex);
+    ofg_sha256_to_hex(digest, hex);
 }
 
-static void
-put_hex(const unsigned char digest[SHA256_DIGEST_LENGTH], char hex[64 + 1])
+void
+ofg_sha256_to_hex(const unsigned char digest[32], char hex[64 + 1])
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < SHA256_DIGEST_LENGTH; i++) {
@@ -504,140 +503,6 @@ validate_containers(struct ofg_ctx *ctx, json_t *containers,
     }
     ofg_gateways_destroy(&gateways);
     free(names);
-}
-
-/* Whole configurations. */
-
-/* One container of an assembled configuration: where it comes from. */
-struct assembly_entry {
-    const struct ofg_container *c;
-    const struct ofg_container_meta *m;
-    struct ofg_config_part *part;
-    unsigned int file;
-};
-
-static int
-compare_entries_by_name(const void *a_, const void *b_)
-{
-    const struct assembly_entry *a = a_, *b = b_;
-    int cmp = strcmp(a->c->name, b->c->name);
-    return cmp ? cmp : a->file < b->file ? -1 : a->file > b->file;
-}
-
-char *
-ofg_config_assemble(const char *name, struct ofg_config_part **parts,
-                    size_t n_parts, struct ofg_config **configp)
-{
-    *configp = NULL;
-    ovs_assert(n_parts >= 1 && !parts[0]->main);
-
-    size_t n = 0;
-    for (size_t i = 0; i < n_parts; i++) {
-        n += parts[i]->n_containers;
-    }
-    struct assembly_entry *entries = xmalloc(MAX(n, 1) * sizeof *entries);
-    n = 0;
-    for (size_t i = 0; i < n_parts; i++) {
-        for (size_t j = 0; j < parts[i]->n_containers; j++) {
-            entries[n++] = (struct assembly_entry) {
-                .c = &parts[i]->containers[j], .m = &parts[i]->metas[j],
-                .part = parts[i], .file = i,
-            };
-        }
-    }
-    qsort(entries, n, sizeof *entries, compare_entries_by_name);
-
-    struct ofg_config *config = xzalloc(sizeof *config);
-    config->file_name = xstrdup(name);
-    const struct ofg_config_part *main = parts[0];
-    config->networks = main->networks;
-    config->n_networks = main->n_networks;
-    config->switches = main->switches;
-    config->n_switches = main->n_switches;
-    config->parts = xmalloc(n_parts * sizeof *config->parts);
-    for (size_t i = 0; i < n_parts; i++) {
-        config->parts[config->n_parts++] = ofg_config_part_ref(parts[i]);
-    }
-
-    /* The containers, sorted by name, each once: a name defined again in a
-     * later file is that file's error. */
-    struct ofg_container_meta *metas = xmalloc(MAX(n, 1) * sizeof *metas);
-    config->containers = xmalloc(MAX(n, 1) * sizeof *config->containers);
-    for (size_t i = 0; i < n; i++) {
-        const struct assembly_entry *e = &entries[i];
-        if (config->n_containers
-            && !strcmp(e->c->name,
-                       config->containers[config->n_containers - 1].name)) {
-            ofg_ctx_error(&e->part->ctx, e->m->path, true, "container %s "
-                          "is already defined in %s", e->c->name,
-                          entries[i - 1].part->file_name);
-            continue;
-        }
-        metas[config->n_containers] = *e->m;
-        metas[config->n_containers].ctx = &e->part->ctx;
-        metas[config->n_containers].file = e->file;
-        config->containers[config->n_containers++] = *e->c;
-    }
-    free(entries);
-
-    ofg_check_containers(config, metas);
-    ofg_check_networks(CONST_CAST(struct ofg_ctx *, &main->ctx), config,
-                       main->net_metas, metas);
-    free(metas);
-
-    char *error = collect_errors(parts, n_parts);
-    if (error) {
-        ofg_config_destroy(config);
-        return error;
-    }
-    put_config_sha256(config);
-    *configp = config;
-    return NULL;
-}
-
-/* Returns the errors found in 'parts', file by file, or NULL if there are
- * none.  Forgets them, so that a part can be assembled again. */
-static char *
-collect_errors(struct ofg_config_part **parts, size_t n_parts)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    for (size_t i = 0; i < n_parts; i++) {
-        struct ofg_ctx *ctx = &parts[i]->ctx;
-        if (ctx->n_errors || ctx->n_dropped) {
-            char *e = ofg_ctx_steal_errors(ctx);
-            ds_put_cstr(&s, e);
-            free(e);
-        }
-    }
-    return s.length ? ds_steal_cstr(&s) : NULL;
-}
-
-/* The hash of a configuration: of its file's bytes if it has one file, so
- * that "sha256sum FILE" matches; otherwise of each file's hash and name, in
- * order, as "sha256sum" prints them. */
-static void
-put_config_sha256(struct ofg_config *config)
-{
-    if (config->n_parts == 1) {
-        memcpy(config->sha256, config->parts[0]->sha256,
-               sizeof config->sha256);
-        return;
-    }
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-        out_of_memory();
-    }
-    for (size_t i = 0; i < config->n_parts; i++) {
-        const struct ofg_config_part *part = config->parts[i];
-        EVP_DigestUpdate(md, part->sha256, strlen(part->sha256));
-        EVP_DigestUpdate(md, "  ", 2);
-        EVP_DigestUpdate(md, part->file_name, strlen(part->file_name));
-        EVP_DigestUpdate(md, "\n", 1);
-    }
-    EVP_DigestFinal_ex(md, digest, NULL);
-    EVP_MD_CTX_free(md);
-    put_hex(digest, config->sha256);
 }
 
 /* Returns the element named 'name' in 'array', which holds 'n' elements of

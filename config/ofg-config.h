@@ -37,8 +37,11 @@
 #include "config/ofg-addr.h"
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+#include "svec.h"
 
+struct ofg_config_index;
 struct ofg_config_part;
+struct ofg_config_watch;
 
 /* Container cookies occupy the low OFG_COOKIE_ID_BITS bits of a flow's
  * cookie; the high bits carry OFG_COOKIE_TAG, which marks a flow as
@@ -141,9 +144,7 @@ struct ofg_container {
 struct ofg_config {
     char *file_name;            /* The file or directory read. */
 
-    /* SHA-256, in lowercase hex, of the file's bytes, or for a directory of
-     * "HASH  FILE" lines, one per file: tells which version of the files is
-     * in force. */
+    /* See ofg_config_sha256(): empty until then. */
     char sha256[64 + 1];
 
     struct ofg_config_part **parts;     /* The main file's first. */
@@ -159,6 +160,17 @@ struct ofg_config {
 
     struct ofg_container *containers;
     size_t n_containers;
+
+    /* Reloads (ofg-config-assemble.c).  'serial' tells configurations
+     * apart; a configuration that a reload of configuration 'base_serial'
+     * made by checking only the containers that changed lists their names
+     * (added, removed or changed) in 'changed', for ofg_config_changes().
+     * The index of what the containers use that no other may share goes
+     * from each such configuration to the next. */
+    unsigned long long int serial;
+    unsigned long long int base_serial;     /* 0 if none. */
+    struct svec changed;
+    struct ofg_config_index *index;
 };
 
 /* Reads and validates 'path': a file, or a directory whose ofguard.json is
@@ -175,11 +187,27 @@ char *ofg_config_read(const char *path, struct ofg_config **configp)
 
 /* Like ofg_config_read(), but parses again only the files that changed
  * since 'old' (NULL: all of them) was read: the others' entries are taken
- * from 'old' as they are, unless the main file changed.  The checks across
- * files run in full. */
+ * from 'old' as they are, unless the main file changed.  With 'watch'
+ * (config/ofg-config-watch.h, may be NULL) for a directory, the drop-ins
+ * that no event names are not even looked at.  The checks across files
+ * look only at the containers that changed, if 'old' was valid and has
+ * its index, and nothing is found there; otherwise they run in full. */
 char *ofg_config_reload(const char *path, const struct ofg_config *old,
+                        struct ofg_config_watch *watch,
                         struct ofg_config **configp)
     OVS_WARN_UNUSED_RESULT;
+
+/* SHA-256, in lowercase hex, of the file's bytes, or for a directory of
+ * "HASH  FILE" lines, one per file: tells which version of the files is in
+ * force. */
+const char *ofg_config_sha256(const struct ofg_config *);
+
+/* Returns true if 'new' is a reload of 'old' that changed only the
+ * containers named in '*changed' (sorted): the others are the same
+ * entries.  Otherwise returns false: anything may have changed. */
+bool ofg_config_changes(const struct ofg_config *new,
+                        const struct ofg_config *old,
+                        const struct svec **changed);
 
 /* Like ofg_config_read() but parses 'text', naming it 'file_name' in errors.
  * For tests and for callers that already hold the file's contents. */

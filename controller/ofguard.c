@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "command-line.h"
 #include "config/ofg-config.h"
+#include "config/ofg-config-watch.h"
 #include "controller/ofg-graph.h"
 #include "controller/ofg-ha.h"
 #include "controller/ofg-identity.h"
@@ -58,6 +59,11 @@ VLOG_DEFINE_THIS_MODULE(ofguard);
 /* The running configuration, replaced only by a reload that validated. */
 static struct ofg_config *config;
 static char *config_file;
+
+/* The drop-in directory's changes, so that a reload looks only at the files
+ * that changed.  Started before the first read, so that it misses
+ * nothing. */
+static struct ofg_config_watch *config_watch;
 
 /* Reloads, for metrics.  'config_time' is when the configuration in force
  * was read (wall clock, ms). */
@@ -266,7 +272,9 @@ daemon_main(const char *file, const struct svec *listens,
 
     /* A bad config at startup is fatal: there is no running policy to keep,
      * and starting without one would look like protection but be none. */
-    char *error = ofg_config_read(config_file, &config);
+    config_watch = ofg_config_watch_create();
+    char *error = ofg_config_reload(config_file, NULL, config_watch,
+                                    &config);
     if (error) {
         fputs(error, stderr);
         free(error);
@@ -325,6 +333,7 @@ daemon_main(const char *file, const struct svec *listens,
     unixctl_server_destroy(unixctl);
     clear_cookie_index();
     ofg_config_destroy(config);
+    ofg_config_watch_destroy(config_watch);
     free(config_file);
     free(metrics_file);
     latch_destroy(&reload_latch);
@@ -585,7 +594,8 @@ reload(void)
     metrics_file_at = 0;
 
     struct ofg_config *new_config;
-    char *error = ofg_config_reload(config_file, config, &new_config);
+    char *error = ofg_config_reload(config_file, config, config_watch,
+                                    &new_config);
     if (error) {
         VLOG_ERR("%s: reload refused, keeping the running policy:\n%s",
                  config_file, error);
@@ -875,7 +885,7 @@ format_metrics(struct ds *s)
         .ovs_version = VERSION,
         .start_time = start_time,
         .config_file = config_file,
-        .config_sha256 = config->sha256,
+        .config_sha256 = ofg_config_sha256(config),
         .n_containers = config->n_containers,
         .n_networks = config->n_networks,
         .n_config_switches = config->n_switches,

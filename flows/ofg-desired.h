@@ -32,6 +32,7 @@ struct svec;
 struct ofg_placement {
     ofp_port_t port;
     uint64_t cookie;            /* Full cookie of its flows. */
+    size_t net;                 /* Index of its network in the config. */
     bool quarantined;           /* With ofg_flows_add_quarantine()'s flow. */
 };
 

@@ -406,7 +406,7 @@ expect_dir_error(const char *dir, const struct ofg_config *old,
                  const char *want)
 {
     struct ofg_config *c;
-    char *error = ofg_config_reload(dir, old, &c);
+    char *error = ofg_config_reload(dir, old, NULL, &c);
     CHECK(error && !c);
     if (error && !strstr(error, want)) {
         ofg_test_fail("expected \"%s\" in:\n%s", want, error);
@@ -446,22 +446,22 @@ test_dropin_dir(void)
 
     /* Nothing changed: nothing parsed (the files, just written, are read
      * again, and found the same). */
-    error = ofg_config_reload(dir, a, &b);
+    error = ofg_config_reload(dir, a, NULL, &b);
     CHECK(!error && b && b->n_parsed == 0 && b->n_containers == 2);
-    CHECK(b && !strcmp(a->sha256, b->sha256));
+    CHECK(b && !strcmp(ofg_config_sha256(a), ofg_config_sha256(b)));
     ofg_config_destroy(b);
 
     /* One drop-in changed: only it is parsed; vm1 is shared, not copied. */
     write_file(dropins, "vm2.json",
                DROPIN("vm2", "p2", "00:16:3e:00:00:22", "10.1.0.12"));
-    error = ofg_config_reload(dir, a, &b);
+    error = ofg_config_reload(dir, a, NULL, &b);
     CHECK(!error && b && b->n_parsed == 1);
     if (!b) {
         goto out_a;
     }
     CHECK(ofg_config_find_container(b, "vm1")->name == vm1->name);
     CHECK(ofg_config_find_container(b, "vm2")->mac.ea[5] == 0x22);
-    CHECK(strcmp(a->sha256, b->sha256));
+    CHECK(strcmp(ofg_config_sha256(a), ofg_config_sha256(b)));
 
     /* A new drop-in that conflicts with the main file's container, one that
      * defines a container again, one with networks, one not JSON: all
@@ -484,13 +484,13 @@ test_dropin_dir(void)
 
     /* The main file changed: every file parsed again. */
     write_file(dir, "ofguard.json", DROPIN_MAIN "\n");
-    error = ofg_config_reload(dir, b, &c);
+    error = ofg_config_reload(dir, b, NULL, &c);
     CHECK(!error && c && c->n_parsed == 2);
     ofg_config_destroy(c);
 
     /* A drop-in removed: its container is gone. */
     remove_file(dropins, "vm2.json");
-    error = ofg_config_reload(dir, b, &c);
+    error = ofg_config_reload(dir, b, NULL, &c);
     CHECK(!error && c && c->n_containers == 1);
     ofg_config_destroy(c);
 
