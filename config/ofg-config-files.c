@@ -219,7 +219,9 @@ list_dropins(const char *dir, struct dropins *d)
     svec_sort(&d->storage);
     d->n = d->storage.n;
     d->names = xmalloc(MAX(d->n, 1) * sizeof *d->names);
-    memcpy(d->names, d->storage.names, d->n * sizeof *d->names);
+    for (size_t i = 0; i < d->n; i++) {
+        d->names[i] = d->storage.names[i];
+    }
     return NULL;
 }
 

@@ -4,7 +4,9 @@
 # to the switch's barrier reply, ofguard's "in sync"), with the containers
 # in N drop-in files of a configuration directory (one file changed and
 # read again), against the same containers in one file (the whole file read
-# again), measured in the same run.
+# again), measured in the same run.  The floor: ovs-vswitchd's own answer
+# to a barrier on an open connection, with the same N ports, also measured
+# in the same run (a round needs at least that).
 #
 # Usage: tests/bench-dropin.sh [N [RELOADS]]   (after build-aux/setup.sh)
 #   RELOADS (default 7): one-container reloads of each layout; medians are
@@ -108,6 +110,40 @@ reload_once() {
     echo "$(echo "$reloaded - $t0" | bc) $(echo "$synced - $t0" | bc)"
 }
 
+# The switch's barrier round trip on an open connection (its management
+# socket), 21 times 0.2 s apart: the floor under any update round.
+barrier_rtt() {
+    /usr/bin/python3 - "$OVS_RUNDIR/br0.mgmt" <<'PY'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(10)
+buf = b""
+def send(t, xid, body=b""):
+    s.sendall(struct.pack("!BBHI", 4, t, 8 + len(body), xid) + body)
+def wait(t, xid):
+    global buf
+    while True:
+        while len(buf) >= 8:
+            v, mt, n, x = struct.unpack("!BBHI", buf[:8])
+            if len(buf) < n:
+                break
+            buf = buf[n:]
+            if mt == t and x == xid:
+                return
+        buf += s.recv(65536)
+send(0, 1, struct.pack("!HHI", 1, 8, 1 << 4))   # HELLO, OpenFlow 1.3
+rtts = []
+for i in range(21):
+    t0 = time.monotonic()
+    send(20, 100 + i)                            # BARRIER_REQUEST
+    wait(21, 100 + i)                            # BARRIER_REPLY
+    rtts.append((time.monotonic() - t0) * 1000)
+    time.sleep(0.2)
+print(" ".join("%.1f" % r for r in rtts))
+PY
+}
+
 echo "bench: cold install of the directory ($N files)..." >&2
 t0=$(now)
 start "$dir/conf"
@@ -119,6 +155,9 @@ check_dir=$(echo "$(now) - $t0" | bc)
 t0=$(now)
 "$OFGUARD" --check "$dir/single.json" > /dev/null
 check_single=$(echo "$(now) - $t0" | bc)
+
+echo "bench: the switch's barrier round trip..." >&2
+rtt=$(barrier_rtt)
 
 dir_parse='' dir_sync='' one_parse='' one_sync=''
 for i in $(seq "$RELOADS"); do
@@ -152,5 +191,6 @@ printf '%-46s %-36s %8.0f\n' "directory: reload -> parsed and checked" "$(ms "$d
 printf '%-46s %-36s %8.0f\n' "directory: reload -> in sync (barrier)" "$(ms "$dir_sync")" "$(echo "$(median <<< "$dir_sync") * 1000" | bc)"
 printf '%-46s %-36s %8.0f\n' "one file: reload -> parsed and checked" "$(ms "$one_parse")" "$(echo "$(median <<< "$one_parse") * 1000" | bc)"
 printf '%-46s %-36s %8.0f\n' "one file: reload -> in sync (barrier)" "$(ms "$one_sync")" "$(echo "$(median <<< "$one_sync") * 1000" | bc)"
+printf '%-46s %-36s %8.1f\n' "floor: ovs-vswitchd's barrier round trip" "(21 runs)" "$(median <<< "$rtt")"
 printf '%-46s %.2f s (%s KiB RSS after)\n' "directory: cold start -> in sync" "$cold_dir" "$rss_dir"
 printf '%-46s %.2f s / %.2f s\n' "ofguard --check: directory / one file" "$check_dir" "$check_single"
