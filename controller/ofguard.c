@@ -130,6 +130,7 @@ static int check_main(const char *file);
 static int graph_main(const char *file);
 static int compile_main(const char *file, const char *switch_name,
                         int argc, char *argv[]);
+static void watch_config(void);
 static char *reload(void) OVS_WARN_UNUSED_RESULT;
 static void daemon_main(const char *file, const struct svec *listens,
                         const struct svec *connects);
@@ -272,9 +273,7 @@ daemon_main(const char *file, const struct svec *listens,
 
     /* A bad config at startup is fatal: there is no running policy to keep,
      * and starting without one would look like protection but be none. */
-    config_watch = ofg_config_watch_create();
-    char *error = ofg_config_reload(config_file, NULL, config_watch,
-                                    &config);
+    char *error = ofg_config_read(config_file, &config);
     if (error) {
         fputs(error, stderr);
         free(error);
@@ -285,6 +284,7 @@ daemon_main(const char *file, const struct svec *listens,
     install_signal_handlers();
     raise_fd_limit();
     daemonize_start(false);
+    watch_config();
     struct unixctl_server *unixctl = start_unixctl();
     if (ha_remote) {
         /* Secondary until the lock says otherwise. */
@@ -583,6 +583,33 @@ add_switch(struct ofg_sw *sw)
     ofg_sw_set_violation_options(sw, violation_interval, sample_rate);
     ofg_sw_set_quarantine(sw, quarantine_rate, quarantine_time);
     ofg_sw_set_role(sw, role, generation);
+}
+
+/* Starts watching the configuration's drop-ins, then reads the files
+ * again, so that the watch misses nothing.  This runs in the daemon
+ * itself, after daemonize_start(): a daemon that --monitor restarts after a
+ * crash starts from there with the configuration read at the first start,
+ * and the files may have changed since (the crashed daemon had read the
+ * events about them).  Only the changed files are parsed. */
+static void
+watch_config(void)
+{
+    config_watch = ofg_config_watch_create();
+    struct ofg_config *new_config;
+    char *error = ofg_config_reload(config_file, config, config_watch,
+                                    &new_config);
+    if (error) {
+        VLOG_ERR("%s: invalid now, keeping the configuration read at "
+                 "start:\n%s", config_file, error);
+        free(error);
+        return;
+    }
+    if (new_config->n_parsed) {
+        VLOG_INFO("%s: %"PRIuSIZE" files changed since start", config_file,
+                  new_config->n_parsed);
+    }
+    ofg_config_destroy(config);
+    config = new_config;
 }
 
 /* Reads the config file again.  Returns NULL on success; otherwise the
