@@ -36,6 +36,9 @@ struct part_changes {
     size_t n_removed, n_added;
 };
 
+static struct ofg_config *new_config(const char *name,
+                                     struct ofg_config_part **parts,
+                                     size_t n_parts);
 static char *collect_errors(struct ofg_config_part **, size_t n_parts);
 static bool assemble_changes(const char *name, const struct ofg_config *old,
                              struct ofg_config_part **parts, size_t n_parts,
@@ -89,17 +92,8 @@ ofg_config_assemble(const char *name, struct ofg_config_part **parts,
     }
     qsort(entries, n, sizeof *entries, compare_entries_by_name);
 
-    struct ofg_config *config = xzalloc(sizeof *config);
-    config->file_name = xstrdup(name);
+    struct ofg_config *config = new_config(name, parts, n_parts);
     const struct ofg_config_part *main = parts[0];
-    config->networks = main->networks;
-    config->n_networks = main->n_networks;
-    config->switches = main->switches;
-    config->n_switches = main->n_switches;
-    config->parts = xmalloc(n_parts * sizeof *config->parts);
-    for (size_t i = 0; i < n_parts; i++) {
-        config->parts[config->n_parts++] = ofg_config_part_ref(parts[i]);
-    }
 
     /* The containers, sorted by name, each once: a name defined again in a
      * later file is that file's error. */
@@ -136,6 +130,25 @@ ofg_config_assemble(const char *name, struct ofg_config_part **parts,
     config->index = ofg_config_index_create(config);
     *configp = config;
     return NULL;
+}
+
+/* Returns a configuration named 'name' that holds a reference to each of
+ * 'parts', with the networks and switches of the first (the main file's),
+ * and no containers yet. */
+static struct ofg_config *
+new_config(const char *name, struct ofg_config_part **parts, size_t n_parts)
+{
+    struct ofg_config *config = xzalloc(sizeof *config);
+    config->file_name = xstrdup(name);
+    config->networks = parts[0]->networks;
+    config->n_networks = parts[0]->n_networks;
+    config->switches = parts[0]->switches;
+    config->n_switches = parts[0]->n_switches;
+    config->parts = xmalloc(n_parts * sizeof *config->parts);
+    for (size_t i = 0; i < n_parts; i++) {
+        config->parts[config->n_parts++] = ofg_config_part_ref(parts[i]);
+    }
+    return config;
 }
 
 /* Returns the errors found in 'parts', file by file, or NULL if there are
@@ -240,16 +253,7 @@ assemble_changes(const char *name, const struct ofg_config *old,
     }
     if (containers && ofg_config_index_replace(old->index, removed,
                                                n_removed, added, n_added)) {
-        struct ofg_config *config = xzalloc(sizeof *config);
-        config->file_name = xstrdup(name);
-        config->networks = old->networks;
-        config->n_networks = old->n_networks;
-        config->switches = old->switches;
-        config->n_switches = old->n_switches;
-        config->parts = xmalloc(n_parts * sizeof *config->parts);
-        for (size_t i = 0; i < n_parts; i++) {
-            config->parts[config->n_parts++] = ofg_config_part_ref(parts[i]);
-        }
+        struct ofg_config *config = new_config(name, parts, n_parts);
         config->containers = containers;
         config->n_containers = n;
         config->serial = ++last_serial;

@@ -40,36 +40,40 @@
 #define N_STEPS 2000
 #define N_FILES 40
 
-static const char main_file[] =
-    "{\n"
-    "  \"networks\": {\n"
-    "    \"a\": {\"subnet\": \"10.0.0.0/16\", \"gateway\": \"10.0.0.1\",\n"
-    "          \"subnet6\": \"fd00:a::/64\", \"gateway6\": \"fd00:a::1\"},\n"
-    "    \"b\": {\"subnet\": \"10.1.0.0/16\", \"gateway\": \"10.1.0.1\"},\n"
-    "    \"c\": {\"subnet\": \"10.0.0.0/15\", \"gateway\": \"10.1.255.254\"},\n"
-    "    \"d\": {\"subnet\": \"10.2.0.0/16\", \"gateway\": \"10.2.0.1\",\n"
-    "          \"gateway_mac\": \"02:00:00:00:00:fe\", \"cookie\": \"0x77\"}\n"
-    "  },\n"
-    "  \"switches\": {\"s1\": {\"datapath_id\": \"0x1\"},\n"
-    "               \"s2\": {\"datapath_id\": \"0x2\"},\n"
-    "               \"s3\": {\"datapath_id\": \"0x3\"}}\n"
-    "}\n";
+/* The main file, with 'extra' (a network's entry, or "") as its first
+ * network. */
+static char *
+main_file(const char *extra)
+{
+    return xasprintf(
+        "{\n"
+        "  \"networks\": {\n"
+        "%s"
+        "    \"a\": {\"subnet\": \"10.0.0.0/16\", \"gateway\": \"10.0.0.1\",\n"
+        "          \"subnet6\": \"fd00:a::/64\", \"gateway6\": \"fd00:a::1\"},\n"
+        "    \"b\": {\"subnet\": \"10.1.0.0/16\", \"gateway\": \"10.1.0.1\"},\n"
+        "    \"c\": {\"subnet\": \"10.0.0.0/15\", \"gateway\": \"10.1.255.254\"},\n"
+        "    \"d\": {\"subnet\": \"10.2.0.0/16\", \"gateway\": \"10.2.0.1\",\n"
+        "          \"gateway_mac\": \"02:00:00:00:00:fe\", \"cookie\": \"0x77\"}\n"
+        "  },\n"
+        "  \"switches\": {\"s1\": {\"datapath_id\": \"0x1\"},\n"
+        "               \"s2\": {\"datapath_id\": \"0x2\"},\n"
+        "               \"s3\": {\"datapath_id\": \"0x3\"}}\n"
+        "}\n", extra);
+}
 
-static const char main_file_a0[] =
-    "{\n"
-    "  \"networks\": {\n"
-    "    \"a0\": {\"subnet\": \"10.9.0.0/16\", \"gateway\": \"10.9.0.1\"},\n"
-    "    \"a\": {\"subnet\": \"10.0.0.0/16\", \"gateway\": \"10.0.0.1\",\n"
-    "          \"subnet6\": \"fd00:a::/64\", \"gateway6\": \"fd00:a::1\"},\n"
-    "    \"b\": {\"subnet\": \"10.1.0.0/16\", \"gateway\": \"10.1.0.1\"},\n"
-    "    \"c\": {\"subnet\": \"10.0.0.0/15\", \"gateway\": \"10.1.255.254\"},\n"
-    "    \"d\": {\"subnet\": \"10.2.0.0/16\", \"gateway\": \"10.2.0.1\",\n"
-    "          \"gateway_mac\": \"02:00:00:00:00:fe\", \"cookie\": \"0x77\"}\n"
-    "  },\n"
-    "  \"switches\": {\"s1\": {\"datapath_id\": \"0x1\"},\n"
-    "               \"s2\": {\"datapath_id\": \"0x2\"},\n"
-    "               \"s3\": {\"datapath_id\": \"0x3\"}}\n"
-    "}\n";
+static void write_text(const char *name, const char *text);
+
+static void
+write_main_file(const char *dir, bool with_a0)
+{
+    char *name = xasprintf("%s/ofguard.json", dir);
+    char *text = main_file(with_a0 ? "    \"a0\": {\"subnet\": \"10.9.0.0/16\", "
+                           "\"gateway\": \"10.9.0.1\"},\n" : "");
+    write_text(name, text);
+    free(text);
+    free(name);
+}
 
 /* One chain of reloads: the last good configuration and the flows that
  * switch s1 would have, kept up to date by reloads. */
@@ -223,9 +227,8 @@ change_files(const char *dir)
          * so that the other networks' places change. */
         char *name = xasprintf("%s/ofguard.json", dir);
         char *text = read_text(name);
-        bool has_a0 = text && strstr(text, "\"a0\"");
+        write_main_file(dir, !(text && strstr(text, "\"a0\"")));
         free(text);
-        write_text(name, has_a0 ? main_file : main_file_a0);
         free(name);
         return;
     }
@@ -348,8 +351,7 @@ test_random_reloads(void)
     CHECK(mkdtemp(dir));
     char *dropins = xasprintf("%s/containers.d", dir);
     CHECK(!mkdir(dropins, 0700));
-    char *main_name = xasprintf("%s/ofguard.json", dir);
-    write_text(main_name, main_file);
+    write_main_file(dir, false);
 
     struct simap ports = SIMAP_INITIALIZER(&ports);
     for (int i = 0; i < 400; i++) {
@@ -408,7 +410,6 @@ test_random_reloads(void)
     char *cmd = xasprintf("rm -rf '%s'", dir);
     CHECK(!system(cmd));
     free(cmd);
-    free(main_name);
     free(dropins);
     ofg_test_finish("random reloads give what a read from scratch gives: "
                     "errors, containers, hash and flows");
@@ -433,6 +434,14 @@ dropin(const char *name, int mac)
     return xasprintf("{\"containers\": {\"%s\": {\"port\": \"p%d\", "
                      "\"network\": \"a\", \"mac\": \"02:00:00:00:00:%02x\", "
                      "\"ipv4\": [\"10.0.0.%d\"]}}}\n", name, mac, mac, 10 + mac);
+}
+
+static void
+write_dropin(const char *file, const char *name, int mac)
+{
+    char *text = dropin(name, mac);
+    write_text(file, text);
+    free(text);
 }
 
 /* Reloads 'dir' with 'watch' after '*config' and expects container 'name'
@@ -468,7 +477,6 @@ test_watch_blind_spots(void)
 {
     char dir[] = "/tmp/test-reload-XXXXXX";
     CHECK(mkdtemp(dir));
-    char *main_name = xasprintf("%s/ofguard.json", dir);
     char *dropins = xasprintf("%s/containers.d", dir);
     char *elsewhere = xasprintf("%s/elsewhere", dir);
     char *x = xasprintf("%s/x.json", dropins);
@@ -477,18 +485,12 @@ test_watch_blind_spots(void)
     char *z_other = xasprintf("%s/z.json", elsewhere);
     char *z = xasprintf("%s/z.json", dropins);
     CHECK(!mkdir(dropins, 0700) && !mkdir(elsewhere, 0700));
-    write_text(main_name, main_file);
+    write_main_file(dir, false);
 
-    char *text = dropin("x", 1);
-    write_text(x, text);
-    free(text);
-    text = dropin("y", 2);
-    write_text(y_target, text);
-    free(text);
+    write_dropin(x, "x", 1);
+    write_dropin(y_target, "y", 2);
     CHECK(!symlink(y_target, y));
-    text = dropin("z", 3);
-    write_text(z_other, text);
-    free(text);
+    write_dropin(z_other, "z", 3);
     CHECK(!link(z_other, z));
 
     struct ofg_config_watch *watch = ofg_config_watch_create();
@@ -496,30 +498,22 @@ test_watch_blind_spots(void)
     expect_mac(dir, watch, &config, "y", 2);
 
     /* In place. */
-    text = dropin("x", 4);
-    write_text(x, text);
-    free(text);
+    write_dropin(x, "x", 4);
     expect_mac(dir, watch, &config, "x", 4);
 
     /* Behind the symbolic link: no event in containers.d. */
-    text = dropin("y", 5);
-    write_text(y_target, text);
-    free(text);
+    write_dropin(y_target, "y", 5);
     expect_mac(dir, watch, &config, "y", 5);
 
     /* Through the other hard link. */
-    text = dropin("z", 6);
-    write_text(z_other, text);
-    free(text);
+    write_dropin(z_other, "z", 6);
     expect_mac(dir, watch, &config, "z", 6);
 
     /* The directory replaced by another. */
     char *old_dir = xasprintf("%s.old", dropins);
     CHECK(!rename(dropins, old_dir));
     CHECK(!mkdir(dropins, 0700));
-    text = dropin("x", 7);
-    write_text(x, text);
-    free(text);
+    write_dropin(x, "x", 7);
     expect_mac(dir, watch, &config, "x", 7);
     expect_mac(dir, watch, &config, "y", 0);
 
@@ -527,15 +521,11 @@ test_watch_blind_spots(void)
     CHECK(!unlink(x) && !rmdir(dropins));
     expect_mac(dir, watch, &config, "x", 0);
     CHECK(!mkdir(dropins, 0700));
-    text = dropin("x", 8);
-    write_text(x, text);
-    free(text);
+    write_dropin(x, "x", 8);
     expect_mac(dir, watch, &config, "x", 8);
 
     /* And the new directory is watched. */
-    text = dropin("x", 9);
-    write_text(x, text);
-    free(text);
+    write_dropin(x, "x", 9);
     expect_mac(dir, watch, &config, "x", 9);
 
     ofg_config_destroy(config);
@@ -544,7 +534,6 @@ test_watch_blind_spots(void)
     CHECK(!system(cmd));
     free(cmd);
     free(old_dir);
-    free(main_name);
     free(dropins);
     free(elsewhere);
     free(x);
