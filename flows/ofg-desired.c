@@ -57,6 +57,7 @@ ofg_desired_init(struct ofg_desired *d)
     d->sample = true;
     d->bindings = NULL;
     d->quarantined = NULL;
+    d->n_refused = 0;
 }
 
 static bool
@@ -106,11 +107,15 @@ ofg_desired_update(struct ofg_desired *d, const struct ofg_config *old,
      * looked at: at 10,000 containers, comparing all of them would be most
      * of the reload's time. */
     const struct svec *changed;
-    if (old != new && ofg_config_changes(new, old, &changed)) {
+    if (old != new && ofg_config_changes(new, old, &changed)
+        && !d->n_refused) {
         ofg_desired_unplace_named(d, changed);
         ofg_desired_place_named(d, new, changed, sw, ports, refused);
     } else {
+        /* Also when a container was refused: it may fit now that others
+         * changed. */
         ofg_desired_unplace_changed(d, old, new, sw, ports);
+        d->n_refused = 0;
         ofg_desired_place_new(d, new, sw, ports, refused);
     }
     ofg_desired_update_networks(d, new);
@@ -269,6 +274,7 @@ ofg_desired_place(struct ofg_desired *d, const struct ofg_config *config,
     }
     if (!ofg_flows_add_container(c, port, d->sample, &d->flows)) {
         svec_add(refused, c->name);
+        d->n_refused++;
         return;
     }
     struct ofg_placement *p = xmalloc(sizeof *p);

@@ -43,6 +43,8 @@ struct ofg_desired {
     size_t n_net_cookies;
     struct hmap dirty;          /* Cookies whose flows may have changed. */
     bool all_dirty;             /* Everything may have changed. */
+    size_t n_refused;           /* Containers left out for their flows'
+                                 * collisions with others'. */
     bool sample;                /* Counting flows send samples (true
                                  * unless the switch refused the meter). */
     const struct shash *bindings;   /* Ports of the containers selected by

@@ -25,6 +25,7 @@
 #include "flows/ofg-flow-table.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "openvswitch/shash.h"
 #include "simap.h"
 #include "svec.h"
 #include "tests/ofg-test.h"
@@ -545,10 +546,76 @@ test_watch_blind_spots(void)
                     "replaced, removed or created again");
 }
 
+/* A container whose flows collided with another's, and were left out, gets
+ * them once the other is gone, also when a reload changed only the other.
+ * The collision is one validation cannot see: "b" is selected by its
+ * interface's iface-id, which OVSDB gave port p1, the port "a" names. */
+static void
+test_refused_placed_later(void)
+{
+    char dir[] = "/tmp/test-reload-XXXXXX";
+    CHECK(mkdtemp(dir));
+    char *dropins = xasprintf("%s/containers.d", dir);
+    CHECK(!mkdir(dropins, 0700));
+    write_main_file(dir, false);
+    char *a = xasprintf("%s/a.json", dropins);
+    char *b = xasprintf("%s/b.json", dropins);
+    write_dropin(a, "a", 1);
+    write_text(b, "{\"containers\": {\"b\": {\"iface_id\": \"b-id\", "
+               "\"network\": \"a\", \"mac\": \"02:00:00:00:00:02\", "
+               "\"ipv4\": [\"10.0.0.12\"]}}}\n");
+
+    struct simap ports = SIMAP_INITIALIZER(&ports);
+    simap_put(&ports, "p1", 1);
+    struct shash bindings = SHASH_INITIALIZER(&bindings);
+    shash_add(&bindings, "b", xstrdup("p1"));
+    struct ofg_desired d;
+    ofg_desired_init(&d);
+    d.bindings = &bindings;
+    struct svec refused = SVEC_EMPTY_INITIALIZER;
+
+    struct ofg_config_watch *watch = ofg_config_watch_create();
+    struct ofg_config *config, *new;
+    char *error = ofg_config_reload(dir, NULL, watch, &config);
+    CHECK(!error);
+    ofg_desired_compile(&d, config, ofg_config_find_switch(config, "s1"),
+                        &ports, &refused);
+    CHECK(refused.n == 1 && !strcmp(refused.names[0], "b"));
+    CHECK(ofg_desired_find(&d, "a") && !ofg_desired_find(&d, "b"));
+
+    CHECK(!unlink(a));
+    error = ofg_config_reload(dir, config, watch, &new);
+    CHECK(!error);
+    const struct svec *changed;
+    CHECK(ofg_config_changes(new, config, &changed) && changed->n == 1);
+    svec_clear(&refused);
+    ofg_desired_update(&d, config, new, ofg_config_find_switch(new, "s1"),
+                       &ports, &refused);
+    CHECK(!refused.n);
+    CHECK(!ofg_desired_find(&d, "a") && ofg_desired_find(&d, "b"));
+
+    ofg_config_destroy(config);
+    ofg_config_destroy(new);
+    ofg_config_watch_destroy(watch);
+    ofg_desired_destroy(&d);
+    svec_destroy(&refused);
+    shash_destroy_free_data(&bindings);
+    simap_destroy(&ports);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    CHECK(!system(cmd));
+    free(cmd);
+    free(a);
+    free(b);
+    free(dropins);
+    ofg_test_finish("a container refused for a collision gets its flows once "
+                    "the other container leaves by a reload");
+}
+
 int
 main(void)
 {
     test_random_reloads();
     test_watch_blind_spots();
+    test_refused_placed_later();
     return ofg_test_summary();
 }
