@@ -40,6 +40,15 @@
 #define OFG_RACY_NSEC (2LL * 1000 * 1000 * 1000)
 
 struct dropins;
+static char *find_dropins(const struct ofg_config *old, bool main_kept,
+                          const char *dir, struct ofg_config_watch *,
+                          struct dropins *, const struct sset **changed);
+static size_t load_dropins(const struct ofg_config *old, size_t *next_old,
+                           const char *dir, const struct dropins *,
+                           const struct sset *changed,
+                           struct ofg_config_part *main, bool main_kept,
+                           struct ofg_config_part **parts, size_t *n_parts,
+                           struct ds *errors);
 static char *list_dropins(const char *dir, struct dropins *);
 static void list_changed_dropins(const struct ofg_config *old,
                                  const char *dir, const struct sset *changed,
@@ -107,32 +116,13 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
     }
     bool main_kept = old && main == old->parts[0];
 
-    /* Which drop-ins to look at: those the events name, if the watch can
-     * tell, otherwise all of them. */
     struct dropins dropins = { .names = NULL };
     svec_init(&dropins.storage);
     const struct sset *changed = NULL;
     char *dir = (is_dir ? xasprintf("%.*s/%s", dir_len, path, OFG_DROPIN_DIR)
                  : NULL);
-    int dirfd = -1;
     if (dir) {
-        bool known = (watch
-                      && ofg_config_watch_poll(watch, dir,
-                                               old ? old->serial : 0,
-                                               &changed)
-                      && main_kept);
-        if (known) {
-            list_changed_dropins(old, dir, changed, &dropins);
-        } else {
-            changed = NULL;
-            error = list_dropins(dir, &dropins);
-        }
-        dirfd = (dropins.n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                 : -1);
-        if (dropins.n && dirfd < 0) {
-            error = xasprintf("%s: cannot open: %s\n", dir,
-                              ovs_strerror(errno));
-        }
+        error = find_dropins(old, main_kept, dir, watch, &dropins, &changed);
     }
     if (error) {
         ofg_config_part_unref(main);
@@ -148,30 +138,9 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
     parts[n_parts++] = main;
     struct ds errors = DS_EMPTY_INITIALIZER;
     size_t n_parsed = !main_kept;
-    for (size_t i = 0; i < dropins.n; i++) {
-        const char *name = dropins.names[i];
-        struct ofg_config_part *prev = find_old(old, &next_old, dir, name);
-        struct ofg_config_part *part;
-        if (changed && prev && prev->watchable
-            && !sset_contains(changed, name)) {
-            /* No event about it: the file has not changed. */
-            part = ofg_config_part_ref(prev);
-        } else {
-            /* A name from an event may be gone already. */
-            part = load_part(dirfd, dir, name, OFG_PART_DROPIN, main,
-                             main_kept ? prev : NULL, changed != NULL,
-                             &error);
-        }
-        if (part) {
-            parts[n_parts++] = part;
-            n_parsed += part != prev;
-        } else if (error) {
-            ds_put_cstr(&errors, error);
-            free(error);
-        }
-    }
-    if (dirfd >= 0) {
-        close(dirfd);
+    if (dropins.n) {
+        n_parsed += load_dropins(old, &next_old, dir, &dropins, changed,
+                                 main, main_kept, parts, &n_parts, &errors);
     }
 
     error = ofg_config_assemble_from(path, old, parts, n_parts, configp);
@@ -196,6 +165,73 @@ ofg_config_reload(const char *path, const struct ofg_config *old,
     svec_destroy(&dropins.storage);
     free(dir);
     return errors.length ? ds_steal_cstr(&errors) : NULL;
+}
+
+/* Stores in 'd' the drop-in files of 'dir' to look at: with 'watch', if
+ * it can tell, those of 'old' (whose main file's part the new configuration
+ * keeps, if 'main_kept') and those that events name, which go to
+ * '*changed'; otherwise all of them, and '*changed' is NULL.  Returns NULL,
+ * or an error if 'dir' exists but cannot be read. */
+static char *
+find_dropins(const struct ofg_config *old, bool main_kept, const char *dir,
+             struct ofg_config_watch *watch, struct dropins *d,
+             const struct sset **changed)
+{
+    *changed = NULL;
+    if (watch && ofg_config_watch_poll(watch, dir, old ? old->serial : 0,
+                                       changed)
+        && main_kept) {
+        list_changed_dropins(old, dir, *changed, d);
+        return NULL;
+    }
+    *changed = NULL;
+    return list_dropins(dir, d);
+}
+
+/* Loads the drop-ins 'd' of 'dir' on 'main', appending them to 'parts'
+ * ('*n_parts' of them) and their errors to 'errors'.  A file of 'old' is
+ * taken as it is if no event in 'changed' (if nonnull) names it, or if its
+ * identity is unchanged (unless the main file changed, 'main_kept' false).
+ * Returns the number of files parsed. */
+static size_t
+load_dropins(const struct ofg_config *old, size_t *next_old, const char *dir,
+             const struct dropins *d, const struct sset *changed,
+             struct ofg_config_part *main, bool main_kept,
+             struct ofg_config_part **parts, size_t *n_parts,
+             struct ds *errors)
+{
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        ds_put_format(errors, "%s: cannot open: %s\n", dir,
+                      ovs_strerror(errno));
+        return 0;
+    }
+    size_t n_parsed = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *name = d->names[i];
+        struct ofg_config_part *prev = find_old(old, next_old, dir, name);
+        struct ofg_config_part *part;
+        char *error = NULL;
+        if (changed && prev && prev->watchable
+            && !sset_contains(changed, name)) {
+            /* No event about it: the file has not changed. */
+            part = ofg_config_part_ref(prev);
+        } else {
+            /* A name from an event may be gone already. */
+            part = load_part(dirfd, dir, name, OFG_PART_DROPIN, main,
+                             main_kept ? prev : NULL, changed != NULL,
+                             &error);
+        }
+        if (part) {
+            parts[(*n_parts)++] = part;
+            n_parsed += part != prev;
+        } else if (error) {
+            ds_put_cstr(errors, error);
+            free(error);
+        }
+    }
+    close(dirfd);
+    return n_parsed;
 }
 
 /* Stores in 'd' the names of the drop-in files in 'dir', sorted.  Returns
