@@ -100,6 +100,9 @@ struct ofg_bundle {
     struct ofg_round changes;   /* No flows: no round in flight. */
     size_t n_sent;              /* Flow mods of 'changes' sent so far. */
     bool failed;
+    bool pipelined;             /* Committed without checking first. */
+    bool commit_refused;        /* The switch refused the commit, so it
+                                 * applied none of the bundle. */
 };
 
 /* An outstanding request: its xid and the handler of its replies.  Flow
@@ -302,6 +305,7 @@ static ofg_reply_handler recv_query;
 static ofg_reply_handler recv_bundle_reply;
 static ofg_reply_handler recv_checked;
 static ofg_reply_handler recv_committed;
+static ofg_reply_handler recv_commit_reply;
 static void ofg_sw_commit_round(struct ofg_sw *);
 static void ofg_sw_send_dump(struct ofg_sw *);
 static void ofg_sw_start_round(struct ofg_sw *);
@@ -885,6 +889,7 @@ run_S_SENDING(struct ofg_sw *sw)
         return;
     }
     if (sw->pipeline && r->changes.n_flows <= OFG_PIPELINE_MAX) {
+        r->pipelined = true;
         ofg_sw_commit_round(sw);
     } else {
         ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
@@ -1489,6 +1494,8 @@ ofg_sw_start_round(struct ofg_sw *sw)
     r->bundle_id = sw->next_bundle_id++;
     r->n_sent = 0;
     r->failed = false;
+    r->pipelined = false;
+    r->commit_refused = false;
 
     ofg_sw_send_bundle_ctrl(sw, OFPBCT_OPEN_REQUEST, recv_bundle_reply);
     sw->state = S_SENDING;
@@ -1583,6 +1590,18 @@ recv_bundle_reply(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
     return true;
 }
 
+/* The reply to the commit: a refusal means the switch applied none of the
+ * bundle (ATOMIC). */
+static bool
+recv_commit_reply(struct ofg_sw *sw, struct ofg_request *req,
+                  const struct ofp_header *oh, enum ofptype type)
+{
+    if (type == OFPTYPE_ERROR) {
+        sw->round.commit_refused = true;
+    }
+    return recv_bundle_reply(sw, req, oh, type);
+}
+
 /* The barrier after the bundle's last flow: every error about its flows
  * has arrived.  Commit if there was none, discard otherwise. */
 static bool
@@ -1611,7 +1630,7 @@ recv_checked(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
 static void
 ofg_sw_commit_round(struct ofg_sw *sw)
 {
-    ofg_sw_send_bundle_ctrl(sw, OFPBCT_COMMIT_REQUEST, recv_bundle_reply);
+    ofg_sw_send_bundle_ctrl(sw, OFPBCT_COMMIT_REQUEST, recv_commit_reply);
     ofg_sw_request(sw, ofputil_encode_barrier_request(OFG_OFP_VERSION),
                    recv_committed);
     sw->state = S_COMMITTING;
@@ -1646,7 +1665,9 @@ recv_committed(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
 static void
 ofg_sw_round_failed(struct ofg_sw *sw)
 {
-    if (sw->pipeline && sw->state == S_COMMITTING) {
+    const struct ofg_bundle *r = &sw->round;
+    if (r->pipelined && !r->commit_refused) {
+        /* The switch left the refused flows out and committed the rest. */
         VLOG_WARN_RL(&rl, "%s: a pipelined round failed, so the switch may "
                      "have the flows it accepted: reading them back, and "
                      "checking each round before its commit from now on",
