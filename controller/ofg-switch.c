@@ -83,13 +83,13 @@ enum ofg_sw_state {
  * of a bundle, and a commit would install the others, so the first round
  * on a connection is followed by a barrier, and ofguard commits only when
  * that barrier came back without errors (discarding the bundle otherwise).
- * Once the switch has accepted a round, the next rounds are "pipelined":
- * the commit follows the last flow at once, which saves a round trip to a
- * switch whose main loop may take tens of milliseconds (ovs-vswitchd with
- * thousands of ports).  A flow refused in a pipelined round means the
- * others were committed: ofguard then reads the flows back, as after any
- * failed round, and checks before committing for the rest of the
- * connection.  Only small rounds are pipelined: in a large one the round
+ * Once the switch has accepted a round, or was found to hold every desired
+ * flow already, the next rounds are "pipelined": the commit follows the
+ * last flow at once, which saves a round trip to a switch whose main loop
+ * may take tens of milliseconds (ovs-vswitchd with thousands of ports).  A
+ * flow refused in a pipelined round means the others were committed:
+ * ofguard then reads the flows back, as after any failed round, and checks
+ * before committing until the switch accepts a round again.  Only small rounds are pipelined: in a large one the round
  * trip is nothing beside the switch's work, and an all-or-nothing commit
  * matters more.  Either way the commit is followed by a barrier, whose
  * reply means the switch now has the flows. */
@@ -1478,6 +1478,9 @@ ofg_sw_start_round(struct ofg_sw *sw)
     ofg_desired_take_changes(&sw->desired, &sw->installed, &changes);
     size_t n = changes.n_deletes + changes.n_adds;
     if (!n) {
+        /* The switch has every flow ofguard wants (read back after a
+         * restart, say): it accepted them, as a round would show. */
+        sw->pipeline = true;
         ofg_flow_changes_destroy(&changes);
         return;
     }
