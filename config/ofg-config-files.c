@@ -81,6 +81,12 @@ struct dropins {
 };
 
 char *
+ofg_config_read(const char *path, struct ofg_config **configp)
+{
+    return ofg_config_reload(path, NULL, NULL, configp);
+}
+
+char *
 ofg_config_reload(const char *path, const struct ofg_config *old,
                   struct ofg_config_watch *watch,
                   struct ofg_config **configp)

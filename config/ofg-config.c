@@ -47,12 +47,6 @@ static bool ids_equal(const struct ofg_container *,
                       const struct ofg_container *);
 
 char *
-ofg_config_read(const char *path, struct ofg_config **configp)
-{
-    return ofg_config_reload(path, NULL, NULL, configp);
-}
-
-char *
 ofg_config_parse(const char *file_name, const char *text,
                  struct ofg_config **configp)
 {
