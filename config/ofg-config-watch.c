@@ -153,7 +153,8 @@ static void
 read_events(struct ofg_config_watch *w)
 {
     /* Aligned for struct inotify_event, as inotify(7) shows. */
-    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    char buf[16384]
+        __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
         ssize_t n = read(w->fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) {

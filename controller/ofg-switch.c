@@ -89,10 +89,11 @@ enum ofg_sw_state {
  * may take tens of milliseconds (ovs-vswitchd with thousands of ports).  A
  * flow refused in a pipelined round means the others were committed:
  * ofguard then reads the flows back, as after any failed round, and checks
- * before committing until the switch accepts a round again.  Only small rounds are pipelined: in a large one the round
- * trip is nothing beside the switch's work, and an all-or-nothing commit
- * matters more.  Either way the commit is followed by a barrier, whose
- * reply means the switch now has the flows. */
+ * before committing until the switch accepts a round again.  Only small
+ * rounds are pipelined: in a large one the round trip is nothing beside
+ * the switch's work, and an all-or-nothing commit matters more.  Either
+ * way the commit is followed by a barrier, whose reply means the switch now
+ * has the flows. */
 #define OFG_PIPELINE_MAX 100     /* Flow mods in a pipelined round, at most. */
 
 struct ofg_bundle {

@@ -50,12 +50,18 @@ main_file(const char *extra)
         "{\n"
         "  \"networks\": {\n"
         "%s"
-        "    \"a\": {\"subnet\": \"10.0.0.0/16\", \"gateway\": \"10.0.0.1\",\n"
-        "          \"subnet6\": \"fd00:a::/64\", \"gateway6\": \"fd00:a::1\"},\n"
-        "    \"b\": {\"subnet\": \"10.1.0.0/16\", \"gateway\": \"10.1.0.1\"},\n"
-        "    \"c\": {\"subnet\": \"10.0.0.0/15\", \"gateway\": \"10.1.255.254\"},\n"
-        "    \"d\": {\"subnet\": \"10.2.0.0/16\", \"gateway\": \"10.2.0.1\",\n"
-        "          \"gateway_mac\": \"02:00:00:00:00:fe\", \"cookie\": \"0x77\"}\n"
+        "    \"a\": {\"subnet\": \"10.0.0.0/16\",\n"
+        "          \"gateway\": \"10.0.0.1\",\n"
+        "          \"subnet6\": \"fd00:a::/64\",\n"
+        "          \"gateway6\": \"fd00:a::1\"},\n"
+        "    \"b\": {\"subnet\": \"10.1.0.0/16\",\n"
+        "          \"gateway\": \"10.1.0.1\"},\n"
+        "    \"c\": {\"subnet\": \"10.0.0.0/15\",\n"
+        "          \"gateway\": \"10.1.255.254\"},\n"
+        "    \"d\": {\"subnet\": \"10.2.0.0/16\",\n"
+        "          \"gateway\": \"10.2.0.1\",\n"
+        "          \"gateway_mac\": \"02:00:00:00:00:fe\",\n"
+        "          \"cookie\": \"0x77\"}\n"
         "  },\n"
         "  \"switches\": {\"s1\": {\"datapath_id\": \"0x1\"},\n"
         "               \"s2\": {\"datapath_id\": \"0x2\"},\n"
@@ -69,8 +75,10 @@ static void
 write_main_file(const char *dir, bool with_a0)
 {
     char *name = xasprintf("%s/ofguard.json", dir);
-    char *text = main_file(with_a0 ? "    \"a0\": {\"subnet\": \"10.9.0.0/16\", "
-                           "\"gateway\": \"10.9.0.1\"},\n" : "");
+    char *text = main_file(with_a0
+                           ? "    \"a0\": {\"subnet\": \"10.9.0.0/16\", "
+                             "\"gateway\": \"10.9.0.1\"},\n"
+                           : "");
     write_text(name, text);
     free(text);
     free(name);
@@ -434,7 +442,8 @@ dropin(const char *name, int mac)
 {
     return xasprintf("{\"containers\": {\"%s\": {\"port\": \"p%d\", "
                      "\"network\": \"a\", \"mac\": \"02:00:00:00:00:%02x\", "
-                     "\"ipv4\": [\"10.0.0.%d\"]}}}\n", name, mac, mac, 10 + mac);
+                     "\"ipv4\": [\"10.0.0.%d\"]}}}\n",
+                     name, mac, mac, 10 + mac);
 }
 
 static void
