@@ -72,7 +72,8 @@ static bool index_add(struct ofg_config_index *,
                       const struct ofg_container *);
 static struct idx_entry *index_detach(struct ofg_config_index *,
                                       const struct ofg_container *);
-static void index_attach(struct ofg_config_index *, struct idx_entry *);
+static void index_attach(struct ofg_config_index *, struct idx_entry *,
+                         bool sorted);
 static struct idx_entry *new_entry(const struct ofg_container *);
 static void free_entry(struct idx_entry *);
 static bool may_join(const struct ofg_config_index *,
@@ -91,8 +92,9 @@ static size_t interval_find(const struct idx_intervals *,
                             const struct in6_addr *start);
 static bool interval_overlaps(const struct idx_intervals *,
                               const struct idx_interval *);
+static int compare_intervals(const void *, const void *);
 static void interval_insert(struct idx_intervals *,
-                            const struct idx_interval *);
+                            const struct idx_interval *, bool sorted);
 static void interval_remove(struct idx_intervals *,
                             const struct idx_interval *);
 static bool key_find(const struct hmap *, uint64_t);
@@ -123,8 +125,16 @@ ofg_config_index_create(const struct ofg_config *config)
         }
     }
     for (size_t i = 0; i < config->n_containers; i++) {
-        /* Valid: no container needs checking. */
-        index_attach(idx, new_entry(&config->containers[i]));
+        /* Valid: no container needs checking.  The intervals are sorted
+         * once at the end, not inserted in place, which would take time
+         * quadratic in the addresses of a network. */
+        index_attach(idx, new_entry(&config->containers[i]), false);
+    }
+    for (size_t i = 0; i < 2 * idx->n_networks; i++) {
+        struct idx_intervals *l = &idx->addrs[i];
+        if (l->n) {
+            qsort(l->ivs, l->n, sizeof *l->ivs, compare_intervals);
+        }
     }
     return idx;
 }
@@ -187,7 +197,7 @@ ofg_config_index_replace(struct ofg_config_index *idx,
         if (ok) {
             free_entry(gone[i]);
         } else {
-            index_attach(idx, gone[i]);
+            index_attach(idx, gone[i], true);
         }
     }
     free(gone);
@@ -202,7 +212,7 @@ index_add(struct ofg_config_index *idx, const struct ofg_container *c)
     if (!may_join(idx, c)) {
         return false;
     }
-    index_attach(idx, new_entry(c));
+    index_attach(idx, new_entry(c), true);
     return true;
 }
 
@@ -276,9 +286,10 @@ may_join(const struct ofg_config_index *idx, const struct ofg_container *c)
     return true;
 }
 
-/* Puts 'e' in every map. */
+/* Puts 'e' in every map; its intervals in their places if 'sorted',
+ * otherwise at the ends of their lists, for the caller to sort. */
 static void
-index_attach(struct ofg_config_index *idx, struct idx_entry *e)
+index_attach(struct ofg_config_index *idx, struct idx_entry *e, bool sorted)
 {
     const struct ofg_container *c = &e->c;
     hmap_insert(&idx->all, &e->all_node, hash_pointer(c->name, 0));
@@ -294,7 +305,7 @@ index_attach(struct ofg_config_index *idx, struct idx_entry *e)
     for (size_t a = 0; a < c->n_ipv4 + c->n_ipv6; a++) {
         bool is_ipv6;
         struct idx_interval iv = container_interval(c, a, &is_ipv6);
-        interval_insert(addr_list(idx, c, is_ipv6), &iv);
+        interval_insert(addr_list(idx, c, is_ipv6), &iv, sorted);
     }
     add_use(idx, c, 1);
 }
@@ -431,13 +442,22 @@ interval_overlaps(const struct idx_intervals *l,
                                    sizeof iv->end) <= 0));
 }
 
+static int
+compare_intervals(const void *a_, const void *b_)
+{
+    const struct idx_interval *a = a_, *b = b_;
+    return memcmp(&a->start, &b->start, sizeof a->start);
+}
+
+/* Adds 'iv' to 'l': in its place if 'sorted', otherwise at the end. */
 static void
-interval_insert(struct idx_intervals *l, const struct idx_interval *iv)
+interval_insert(struct idx_intervals *l, const struct idx_interval *iv,
+                bool sorted)
 {
     if (l->n >= l->allocated) {
         l->ivs = x2nrealloc(l->ivs, &l->allocated, sizeof *l->ivs);
     }
-    size_t k = interval_find(l, &iv->start);
+    size_t k = sorted ? interval_find(l, &iv->start) : l->n;
     memmove(&l->ivs[k + 1], &l->ivs[k], (l->n - k) * sizeof *l->ivs);
     l->ivs[k] = *iv;
     l->n++;
