@@ -234,6 +234,14 @@ assemble_changes(const char *name, const struct ofg_config *old,
 {
     struct part_changes pc;
     diff_parts(old, parts, n_parts, &pc);
+    for (size_t i = 0; i < pc.n_added; i++) {
+        if (pc.added[i]->ctx.n_errors || pc.added[i]->ctx.n_dropped) {
+            /* A file's own errors are worded by the full checks' report. */
+            free(pc.removed);
+            free(pc.added);
+            return false;
+        }
+    }
 
     size_t n_removed, n_added, n = 0;
     const struct ofg_container **removed = list_containers(pc.removed,
@@ -242,15 +250,8 @@ assemble_changes(const char *name, const struct ofg_config *old,
     const struct ofg_container **added = list_containers(pc.added,
                                                          pc.n_added,
                                                          &n_added);
-    struct ofg_container *containers = NULL;
-    bool ok = true;
-    for (size_t i = 0; i < pc.n_added; i++) {
-        /* A file's own errors are worded by the full checks' report. */
-        ok = ok && !pc.added[i]->ctx.n_errors && !pc.added[i]->ctx.n_dropped;
-    }
-    if (ok) {
-        containers = merge_containers(old, &pc, added, n_added, &n);
-    }
+    struct ofg_container *containers = merge_containers(old, &pc, added,
+                                                        n_added, &n);
     if (containers && ofg_config_index_replace(old->index, removed,
                                                n_removed, added, n_added)) {
         struct ofg_config *config = new_config(name, parts, n_parts);

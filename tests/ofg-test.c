@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include "util.h"
 
 static int n_cases, n_passed, n_failed;
 
@@ -37,6 +39,14 @@ ofg_test_finish(const char *name)
         printf("ok %d - %s\n", n_cases, name);
     }
     failure[0] = '\0';
+}
+
+void
+ofg_test_remove_tree(const char *dir)
+{
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    CHECK(!system(cmd));
+    free(cmd);
 }
 
 int

@@ -25,6 +25,9 @@ void ofg_test_fail(const char *format, ...) OVS_PRINTF_FORMAT(1, 2);
 /* Ends the case 'name': prints its result and starts the next one. */
 void ofg_test_finish(const char *name);
 
+/* Removes directory 'dir' and all it holds, checking that it could. */
+void ofg_test_remove_tree(const char *dir);
+
 /* Prints the totals; returns the program's exit status. */
 int ofg_test_summary(void);
 

@@ -507,9 +507,7 @@ out_a:
     ofg_config_destroy(a);
 out:
     free(error);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK(!system(cmd));
-    free(cmd);
+    ofg_test_remove_tree(dir);
     free(dropins);
     ofg_test_finish("a directory of files: only changed files parsed, "
                     "checks across files, errors at each file and line");

@@ -580,21 +580,49 @@ count_difference(const struct ofg_flow *old OVS_UNUSED,
     (*(size_t *) n_)++;
 }
 
+/* Switch "host1" with the containers of parse("10.10.20.20"), their flows
+ * compiled and installed: what the tamper and quarantine cases start
+ * from. */
+struct installed_switch {
+    struct ofg_config *cfg;
+    const struct ofg_switch *sw;
+    struct simap ports;
+    struct svec refused;
+    struct ofg_flow_table installed;
+    struct ofg_desired d;
+};
+
+static void
+installed_switch_init(struct installed_switch *is,
+                      const struct shash *quarantined)
+{
+    is->cfg = parse("10.10.20.20");
+    is->sw = ofg_config_find_switch(is->cfg, "host1");
+    make_ports(&is->ports);
+    svec_init(&is->refused);
+    ofg_flow_table_init(&is->installed);
+    ofg_desired_init(&is->d);
+    is->d.quarantined = quarantined;
+    ofg_desired_compile(&is->d, is->cfg, is->sw, &is->ports, &is->refused);
+    free(take_and_apply(&is->d, &is->installed));
+}
+
+static void
+installed_switch_destroy(struct installed_switch *is)
+{
+    ofg_desired_destroy(&is->d);
+    ofg_flow_table_destroy(&is->installed);
+    svec_destroy(&is->refused);
+    simap_destroy(&is->ports);
+    ofg_config_destroy(is->cfg);
+}
+
 static void
 test_tamper(void)
 {
-    struct ofg_config *cfg = parse("10.10.20.20");
-    const struct ofg_switch *sw = ofg_config_find_switch(cfg, "host1");
-    struct simap ports;
-    make_ports(&ports);
-    struct svec refused = SVEC_EMPTY_INITIALIZER;
-    struct ofg_flow_table installed;
-    ofg_flow_table_init(&installed);
-    struct ofg_desired d;
-    ofg_desired_init(&d);
-    ofg_desired_compile(&d, cfg, sw, &ports, &refused);
-    free(take_and_apply(&d, &installed));
-    size_t n_all = ofg_flow_table_count(&installed);
+    struct installed_switch is;
+    installed_switch_init(&is, NULL);
+    size_t n_all = ofg_flow_table_count(&is.installed);
 
     /* Which flows ofguard answers for. */
     uint64_t allowed[] = { 0x5555 };
@@ -604,32 +632,32 @@ test_tamper(void)
     CHECK(!ofg_tamper_is_watched(5, 0x1234, allowed, 1));
     CHECK(ofg_tamper_is_watched(5, OFG_COOKIE_TAG | 7, allowed, 1));
 
-    const struct ofg_container *vm1 = ofg_config_find_container(cfg, "vm1");
+    const struct ofg_container *vm1 = ofg_config_find_container(is.cfg, "vm1");
     uint64_t vm1_cookie = ofg_flows_container_cookie(vm1);
-    const struct ofg_flow_group *g = ofg_flow_table_find_group(&d.flows,
+    const struct ofg_flow_group *g = ofg_flow_table_find_group(&is.d.flows,
                                                                vm1_cookie);
     const struct ofg_flow *victim = CONTAINER_OF(ovs_list_front(&g->flows),
                                                  struct ofg_flow, group_node);
 
     /* Modified into NORMAL: one add puts it back. */
-    ofg_tamper_apply(&installed, &d, OFG_TAMPER_MODIFIED,
+    ofg_tamper_apply(&is.installed, &is.d, OFG_TAMPER_MODIFIED,
                      tampered(victim, victim->cookie, true));
-    char *r = take_and_apply(&d, &installed);
+    char *r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "0/1"));
     free(r);
 
     /* Replaced under a foreign cookie: one add replaces it, no delete. */
-    ofg_tamper_apply(&installed, &d, OFG_TAMPER_MODIFIED,
+    ofg_tamper_apply(&is.installed, &is.d, OFG_TAMPER_MODIFIED,
                      tampered(victim, 0x42, true));
-    r = take_and_apply(&d, &installed);
+    r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "0/1"));
     free(r);
 
     /* Removed: put back. */
-    ofg_tamper_apply(&installed, &d, OFG_TAMPER_REMOVED,
+    ofg_tamper_apply(&is.installed, &is.d, OFG_TAMPER_REMOVED,
                      tampered(victim, victim->cookie, false));
-    CHECK(ofg_flow_table_count(&installed) == n_all - 1);
-    r = take_and_apply(&d, &installed);
+    CHECK(ofg_flow_table_count(&is.installed) == n_all - 1);
+    r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "0/1"));
     free(r);
 
@@ -637,46 +665,43 @@ test_tamper(void)
     struct match m;
     match_init_catchall(&m);
     struct ofg_flow *key = ofg_flow_create(0, 6, &m, 0, NULL, 0);
-    ofg_tamper_apply(&installed, &d, OFG_TAMPER_ADDED, tampered(key, 0, true));
-    r = take_and_apply(&d, &installed);
+    ofg_tamper_apply(&is.installed, &is.d, OFG_TAMPER_ADDED,
+                     tampered(key, 0, true));
+    r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "1/0"));
     free(r);
-    CHECK(ofg_flow_table_count(&installed) == n_all);
+    CHECK(ofg_flow_table_count(&is.installed) == n_all);
 
     /* An audit that finds the switch as ofguard left it: nothing.  One
      * that finds a foreign flow and a missing one: both repaired. */
     struct ofg_flow_table actual;
     ofg_flow_table_init(&actual);
     struct ofg_flow *f;
-    HMAP_FOR_EACH (f, node, &installed.flows) {
+    HMAP_FOR_EACH (f, node, &is.installed.flows) {
         ofg_flow_table_insert(&actual, ofg_flow_clone(f));
     }
     size_t n = 0;
-    CHECK(ofg_tamper_audit(&installed, &actual, &d, count_difference, &n)
+    CHECK(ofg_tamper_audit(&is.installed, &actual, &is.d, count_difference, &n)
           == 0 && n == 0);
-    CHECK(!ofg_desired_is_dirty(&d));
-    CHECK(ofg_flow_table_count(&installed) == n_all);
+    CHECK(!ofg_desired_is_dirty(&is.d));
+    CHECK(ofg_flow_table_count(&is.installed) == n_all);
     CHECK(ofg_flow_table_count(&actual) == 0);
-    const struct ofg_flow *gone = ofg_flow_table_find(&installed, victim);
-    HMAP_FOR_EACH (f, node, &installed.flows) {
+    const struct ofg_flow *gone = ofg_flow_table_find(&is.installed, victim);
+    HMAP_FOR_EACH (f, node, &is.installed.flows) {
         if (f != gone) {
             ofg_flow_table_insert(&actual, ofg_flow_clone(f));
         }
     }
     ofg_flow_table_insert(&actual, tampered(key, 0x99, true));
-    CHECK(ofg_tamper_audit(&installed, &actual, &d, count_difference, &n)
+    CHECK(ofg_tamper_audit(&is.installed, &actual, &is.d, count_difference, &n)
           == 2 && n == 2);
-    r = take_and_apply(&d, &installed);
+    r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "1/1"));
     free(r);
 
     ofg_flow_destroy(key);
     ofg_flow_table_destroy(&actual);
-    svec_destroy(&refused);
-    ofg_desired_destroy(&d);
-    ofg_flow_table_destroy(&installed);
-    simap_destroy(&ports);
-    ofg_config_destroy(cfg);
+    installed_switch_destroy(&is);
     ofg_test_finish("tampering: modified, re-cookied, removed, foreign "
                     "flows repaired; audits find exactly the differences");
 }
@@ -686,46 +711,32 @@ test_tamper(void)
 static void
 test_quarantine(void)
 {
-    struct ofg_config *cfg = parse("10.10.20.20");
-    const struct ofg_switch *sw = ofg_config_find_switch(cfg, "host1");
-    struct simap ports;
-    make_ports(&ports);
-    struct svec refused = SVEC_EMPTY_INITIALIZER;
-    struct ofg_flow_table installed;
-    ofg_flow_table_init(&installed);
-    struct ofg_desired d;
-    ofg_desired_init(&d);
     struct shash quarantined = SHASH_INITIALIZER(&quarantined);
-    d.quarantined = &quarantined;
-    ofg_desired_compile(&d, cfg, sw, &ports, &refused);
-    free(take_and_apply(&d, &installed));
+    struct installed_switch is;
+    installed_switch_init(&is, &quarantined);
 
     shash_add(&quarantined, "vm1", NULL);
-    ofg_desired_update(&d, cfg, cfg, sw, &ports, &refused);
-    char *r = take_and_apply(&d, &installed);
+    ofg_desired_update(&is.d, is.cfg, is.cfg, is.sw, &is.ports, &is.refused);
+    char *r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "0/1"));
     free(r);
     bool found = false;
     const struct ofg_flow *flow;
-    HMAP_FOR_EACH (flow, node, &installed.flows) {
+    HMAP_FOR_EACH (flow, node, &is.installed.flows) {
         found |= (flow->table_id == 0 && flow->priority == 30
                   && flow->cookie == ofg_flows_container_cookie(
-                      ofg_config_find_container(cfg, "vm1")));
+                      ofg_config_find_container(is.cfg, "vm1")));
     }
     CHECK(found);
 
     shash_clear(&quarantined);
-    ofg_desired_update(&d, cfg, cfg, sw, &ports, &refused);
-    r = take_and_apply(&d, &installed);
+    ofg_desired_update(&is.d, is.cfg, is.cfg, is.sw, &is.ports, &is.refused);
+    r = take_and_apply(&is.d, &is.installed);
     CHECK(!strcmp(r, "1/0"));
     free(r);
 
+    installed_switch_destroy(&is);
     shash_destroy(&quarantined);
-    ofg_desired_destroy(&d);
-    ofg_flow_table_destroy(&installed);
-    simap_destroy(&ports);
-    svec_destroy(&refused);
-    ofg_config_destroy(cfg);
     ofg_test_finish("quarantine: one flow more, at priority 30, and back");
 }
 

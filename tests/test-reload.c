@@ -227,6 +227,18 @@ snapshot_destroy(struct snapshot *snap)
     }
 }
 
+/* Makes 'dir' (a mkdtemp() template) a configuration directory: the main
+ * file and an empty containers.d, whose name it returns. */
+static char *
+make_config_dir(char *dir)
+{
+    CHECK(mkdtemp(dir));
+    char *dropins = xasprintf("%s/containers.d", dir);
+    CHECK(!mkdir(dropins, 0700));
+    write_main_file(dir, false);
+    return dropins;
+}
+
 /* Makes one random change to the drop-ins of 'dir'. */
 static void
 change_files(const char *dir)
@@ -357,10 +369,7 @@ static void
 test_random_reloads(void)
 {
     char dir[] = "/tmp/test-reload-XXXXXX";
-    CHECK(mkdtemp(dir));
-    char *dropins = xasprintf("%s/containers.d", dir);
-    CHECK(!mkdir(dropins, 0700));
-    write_main_file(dir, false);
+    char *dropins = make_config_dir(dir);
 
     struct simap ports = SIMAP_INITIALIZER(&ports);
     for (int i = 0; i < 400; i++) {
@@ -416,9 +425,7 @@ test_random_reloads(void)
         ofg_config_watch_destroy(ch->watch);
     }
     simap_destroy(&ports);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK(!system(cmd));
-    free(cmd);
+    ofg_test_remove_tree(dir);
     free(dropins);
     ofg_test_finish("random reloads give what a read from scratch gives: "
                     "errors, containers, hash and flows");
@@ -486,16 +493,14 @@ static void
 test_watch_blind_spots(void)
 {
     char dir[] = "/tmp/test-reload-XXXXXX";
-    CHECK(mkdtemp(dir));
-    char *dropins = xasprintf("%s/containers.d", dir);
+    char *dropins = make_config_dir(dir);
     char *elsewhere = xasprintf("%s/elsewhere", dir);
     char *x = xasprintf("%s/x.json", dropins);
     char *y_target = xasprintf("%s/y.json", elsewhere);
     char *y = xasprintf("%s/y.json", dropins);
     char *z_other = xasprintf("%s/z.json", elsewhere);
     char *z = xasprintf("%s/z.json", dropins);
-    CHECK(!mkdir(dropins, 0700) && !mkdir(elsewhere, 0700));
-    write_main_file(dir, false);
+    CHECK(!mkdir(elsewhere, 0700));
 
     write_dropin(x, "x", 1);
     write_dropin(y_target, "y", 2);
@@ -540,9 +545,7 @@ test_watch_blind_spots(void)
 
     ofg_config_destroy(config);
     ofg_config_watch_destroy(watch);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK(!system(cmd));
-    free(cmd);
+    ofg_test_remove_tree(dir);
     free(old_dir);
     free(dropins);
     free(elsewhere);
@@ -563,10 +566,7 @@ static void
 test_refused_placed_later(void)
 {
     char dir[] = "/tmp/test-reload-XXXXXX";
-    CHECK(mkdtemp(dir));
-    char *dropins = xasprintf("%s/containers.d", dir);
-    CHECK(!mkdir(dropins, 0700));
-    write_main_file(dir, false);
+    char *dropins = make_config_dir(dir);
     char *a = xasprintf("%s/a.json", dropins);
     char *b = xasprintf("%s/b.json", dropins);
     write_dropin(a, "a", 1);
@@ -610,9 +610,7 @@ test_refused_placed_later(void)
     svec_destroy(&refused);
     shash_destroy_free_data(&bindings);
     simap_destroy(&ports);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    CHECK(!system(cmd));
-    free(cmd);
+    ofg_test_remove_tree(dir);
     free(a);
     free(b);
     free(dropins);
