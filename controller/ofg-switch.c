@@ -163,6 +163,7 @@ struct ofg_sw {
     /* From the switch. */
     bool has_dpid;
     uint64_t dpid;
+    unsigned int dpid_seqno;    /* rconn connection the dpid came over. */
     const struct ofg_switch *sw_config;     /* Entry in 'config', or NULL. */
     struct simap ports;                     /* Port name -> number. */
     struct simap new_ports;                 /* While the list arrives. */
@@ -1181,12 +1182,18 @@ recv_features(struct ofg_sw *sw, struct ofg_request *req OVS_UNUSED,
         return true;
     }
 
+    /* A resync asks again on the same connection: that is no news. */
+    unsigned int seqno = rconn_get_connection_seqno(sw->rconn);
+    bool again = (sw->has_dpid && sw->dpid_seqno == seqno
+                  && sw->dpid == features.datapath_id);
     sw->has_dpid = true;
     sw->dpid = features.datapath_id;
+    sw->dpid_seqno = seqno;
     sw->sw_config = ofg_config_find_switch_by_dpid(sw->config, sw->dpid);
-    VLOG_INFO("%s: connected, datapath ID %016"PRIx64"%s",
-              rconn_get_name(sw->rconn), sw->dpid,
-              sw->sw_config ? "" : " (not in the config: default policy)");
+    VLOG(again ? VLL_DBG : VLL_INFO, "%s: %s, datapath ID %016"PRIx64"%s",
+         rconn_get_name(sw->rconn), again ? "resynchronizing" : "connected",
+         sw->dpid,
+         sw->sw_config ? "" : " (not in the config: default policy)");
 
     if (sw->role == OFG_SW_EQUAL) {
         ofg_sw_start_sync(sw);
