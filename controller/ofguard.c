@@ -82,6 +82,12 @@ static size_t n_switches, allocated_switches;
  * in the metrics never go down. */
 static struct ofg_sw_counters closed_counters;
 
+/* Exit status when the configuration cannot be read at start (sysexits.h's
+ * EX_CONFIG, which systemd also names): trying again cannot help, so the
+ * unit's RestartPreventExitStatus= names it instead of retrying until the
+ * start limit. */
+#define OFG_EXIT_CONFIG 78
+
 /* "--metrics-file": rewritten every 'metrics_interval' seconds and after
  * each reload, at 'metrics_file_at' (monotonic ms). */
 #define OFG_METRICS_INTERVAL 10
@@ -277,7 +283,9 @@ daemon_main(const char *file, const struct svec *listens,
     if (error) {
         fputs(error, stderr);
         free(error);
-        ovs_fatal(0, "%s: invalid configuration, not starting", config_file);
+        fprintf(stderr, "%s: %s: invalid configuration, not starting\n",
+                program_name, config_file);
+        exit(OFG_EXIT_CONFIG);
     }
     start_time = config_time = time_wall_msec();
 
