@@ -83,9 +83,8 @@ static size_t n_switches, allocated_switches;
 static struct ofg_sw_counters closed_counters;
 
 /* Exit status when the configuration cannot be read at start (sysexits.h's
- * EX_CONFIG, which systemd also names): trying again cannot help, so the
- * unit's RestartPreventExitStatus= names it instead of retrying until the
- * start limit. */
+ * EX_CONFIG, which systemd also names), so that a script or a supervisor
+ * can tell it from other failures. */
 #define OFG_EXIT_CONFIG 78
 
 /* "--metrics-file": rewritten every 'metrics_interval' seconds and after
