@@ -40,7 +40,15 @@ ofg_sd__init() {
     hostname ofguard-test
     export container=ofguard-test
     exec chroot "$root" /lib/systemd/systemd --system --unit=basic.target \
-         --log-target=kmsg --show-status=false
+         --log-target=journal --show-status=false
+}
+
+# ofg_sd__listening: systemd is PID 1 there and takes systemctl's calls.
+ofg_sd__listening() {
+    OFG_SD_PID=$(pgrep -P "$OFG_SD_UNSHARE_PID" | head -n 1)
+    [ -n "$OFG_SD_PID" ] &&
+        [ "$(cat "/proc/$OFG_SD_PID/comm" 2>/dev/null)" = systemd ] &&
+        test -S "$(ofg_sd_path /run/systemd/private)"
 }
 
 # ofg_sd_boot DIR: boots and waits until systemd reports it is running.
@@ -53,14 +61,6 @@ ofg_sd_boot() {
             ofg_sd__init "$dir" "$OFG_TEST_DIR" \
             > "$dir.console" 2>&1 &
     OFG_SD_UNSHARE_PID=$!
-    ofg_sd__started() {
-        OFG_SD_PID=$(pgrep -P "$OFG_SD_UNSHARE_PID" | head -n 1)
-        [ -n "$OFG_SD_PID" ] &&
-            [ "$(cat "/proc/$OFG_SD_PID/comm" 2>/dev/null)" = systemd ]
-    }
-    ofg_sd__listening() {
-        ofg_sd__started && test -S "$(ofg_sd_path /run/systemd/private)"
-    }
     if ! ofg_sb__wait 20 ofg_sd__listening; then
         echo "systemd did not start; its console:"
         cat "$dir.console"
