@@ -142,6 +142,12 @@ run_one() {
                     ofg_sb_kill_pidfile "$dir/$d.pid" "$d"
                 fi
             done
+            # A systemd of tests/systemd-lib.sh is PID 1 of its namespaces:
+            # SIGTERM makes it re-execute itself; SIGKILL ends them all.
+            if ofg_sb__pid "$dir/systemd.pid" systemd >/dev/null; then
+                echo "run.sh: systemd was left running; killing it"
+                kill -KILL "$(cat "$dir/systemd.pid")"
+            fi
         )
         echo "# exit status $rc"
     } > "$log" 2>&1

@@ -66,6 +66,8 @@ ofg_sd_boot() {
         cat "$dir.console"
         return 1
     fi
+    # For run.sh's sweep, should the test be killed before ofg_sd_stop.
+    echo "$OFG_SD_PID" > "$OFG_TEST_DIR/systemd.pid"
     # "starting" until basic.target is reached; "degraded" if a unit
     # failed, which the caller's checks show.
     state=$(timeout 60 nsenter -t "$OFG_SD_PID" -a -r -w \
@@ -90,6 +92,7 @@ ofg_sd_stop() {
     if [ -n "$OFG_SD_PID" ]; then
         kill -KILL "$OFG_SD_PID" 2>/dev/null || true
         OFG_SD_PID=
+        rm -f "$OFG_TEST_DIR/systemd.pid"
     fi
     if [ -n "$OFG_SD_UNSHARE_PID" ]; then
         wait "$OFG_SD_UNSHARE_PID" 2>/dev/null || true
