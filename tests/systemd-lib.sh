@@ -9,8 +9,11 @@
 # stops, and its services have a network namespace of their own (loopback
 # only).  Only basic.target is started: none of the machine's services.
 #
-# The test directory is bind-mounted at the same path inside, so a unix
-# socket there is reachable from both sides.
+# The test directory is bind-mounted at the same path inside, so that
+# commands run there (apt-get) find the test's files.  A service's own
+# sandbox may hide it (ProtectHome=, if the tree is under /root or /home):
+# what a service must share with the test goes in /run, which the test
+# reaches through ofg_sd_path.
 #
 #   ofg_sd_boot DIR     boots it (DIR: an empty directory for its files)
 #   ofg_sd CMD...       runs CMD inside, in systemd's clean environment
@@ -70,8 +73,8 @@ ofg_sd_boot() {
     echo "$OFG_SD_PID" > "$OFG_TEST_DIR/systemd.pid"
     # "starting" until basic.target is reached; "degraded" if a unit
     # failed, which the caller's checks show.
-    state=$(timeout 60 nsenter -t "$OFG_SD_PID" -a -r -w \
-                systemctl is-system-running --wait 2>&1) || true
+    state=$(ofg_sd timeout 60 systemctl is-system-running --wait 2>&1) ||
+        true
     echo "systemd in the namespaces: pid $OFG_SD_PID, $state"
     [ "$state" = running ] || [ "$state" = degraded ]
 }
